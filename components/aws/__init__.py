@@ -1,0 +1,1 @@
+"""AWS platform components (pulumi-aws); imported only when a stack chooses AWS."""

@@ -1,0 +1,39 @@
+"""What a cloud's platform is given: the validated config plus the stack-wide facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components.tags import standard_tags
+from config.enums import Environment
+from config.loader import StackConfig
+from config.schema import PlatformConfig
+
+
+@dataclass(frozen=True)
+class StackContext:
+    """Built once by the composition root; every component reads its settings from here."""
+
+    stack: str
+    platform: PlatformConfig
+    source_database_url: pulumi.Output[str]
+
+    @property
+    def is_prod(self) -> bool:
+        return self.platform.environment is Environment.PROD
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return standard_tags(self.platform, self.stack)
+
+    @property
+    def protect_data(self) -> bool:
+        """Data stores get Pulumi protection and retain-on-delete when deletion is protected."""
+        return self.platform.database.deletion_protection
+
+    @classmethod
+    def from_stack(cls, stack: StackConfig, source_database_url: pulumi.Input[str]) -> StackContext:
+        return cls(stack=stack.name, platform=stack.platform,
+                   source_database_url=pulumi.Output.secret(source_database_url))

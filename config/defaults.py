@@ -1,0 +1,60 @@
+"""What each environment means, in one place.
+
+A stack file holds only what differs from these; ``load`` merges the stack's values over its
+environment's defaults before validation, so a value shown in a plan always has one source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.enums import Environment, NatMode, Size
+
+ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
+    Environment.DEV: {
+        "network": {"zones": 2, "nat": NatMode.SINGLE.value},
+        "database": {
+            "size": Size.SMALL.value, "storage_gb": 20, "high_availability": False,
+            "backup_retention_days": 7, "deletion_protection": False,
+        },
+        "pipeline": {"schedule": "0 */6 * * *", "cpu": 1, "memory_gb": 2,
+                     "timeout_minutes": 60, "retries": 0},
+        "monitoring": {"log_retention_days": 14},
+    },
+    Environment.STAGING: {
+        "network": {"zones": 2, "nat": NatMode.SINGLE.value},
+        "database": {
+            "size": Size.MEDIUM.value, "storage_gb": 50, "high_availability": False,
+            "backup_retention_days": 7, "deletion_protection": False,
+        },
+        "pipeline": {"schedule": "0 * * * *", "cpu": 1, "memory_gb": 2,
+                     "timeout_minutes": 60, "retries": 1},
+        "monitoring": {"log_retention_days": 30},
+    },
+    Environment.PROD: {
+        "network": {"zones": 3, "nat": NatMode.PER_ZONE.value},
+        "database": {
+            "size": Size.MEDIUM.value, "storage_gb": 100, "high_availability": True,
+            "backup_retention_days": 30, "deletion_protection": True,
+        },
+        "pipeline": {"schedule": "*/30 * * * *", "cpu": 2, "memory_gb": 4,
+                     "timeout_minutes": 60, "retries": 2},
+        "monitoring": {"log_retention_days": 90},
+    },
+}
+
+# The least log retention each environment may have; the guardrails check against it too.
+MIN_LOG_RETENTION_DAYS: dict[Environment, int] = {
+    Environment.DEV: 7, Environment.STAGING: 14, Environment.PROD: 90,
+}
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``override`` onto ``base`` (dicts merge, everything else replaces)."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out

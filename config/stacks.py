@@ -1,0 +1,45 @@
+"""All stack files at once: discovery and the checks that span stacks (address plans)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from config.addressing import overlapping_pairs
+from config.errors import ConfigError, InvalidStacks, Problem
+from config.loader import StackConfig, load_stack_file
+
+STACKS_DIR = Path(__file__).resolve().parent.parent / "stacks"
+
+
+def stack_files(directory: Path = STACKS_DIR) -> list[Path]:
+    return sorted(directory.glob("Pulumi.*.yaml"))
+
+
+def find_stack_file(name: str, directory: Path = STACKS_DIR) -> Path:
+    path = directory / f"Pulumi.{name}.yaml"
+    if not path.exists():
+        known = ", ".join(p.name.removeprefix("Pulumi.").removesuffix(".yaml")
+                          for p in stack_files(directory))
+        raise ConfigError(str(path), [Problem("stack", name, f"no such stack file; known: {known}")])
+    return path
+
+
+def load_all(directory: Path = STACKS_DIR) -> list[StackConfig]:
+    """Every stack, validated, plus the cross-stack address check; one error lists everything."""
+    loaded: list[StackConfig] = []
+    errors: list[str] = []
+    for path in stack_files(directory):
+        try:
+            loaded.append(load_stack_file(path))
+        except ConfigError as exc:
+            errors.append(str(exc))
+    clashes = overlapping_pairs({s.name: s.platform.network.cidr for s in loaded})
+    for a, b in clashes:
+        cidr_a = next(s for s in loaded if s.name == a).platform.network.cidr
+        cidr_b = next(s for s in loaded if s.name == b).platform.network.cidr
+        errors.append(
+            f"{directory}/Pulumi.{a}.yaml and Pulumi.{b}.yaml: network.cidr {cidr_a} overlaps "
+            f"{cidr_b}; give each stack its own range so they can be peered later")
+    if errors:
+        raise InvalidStacks(errors)
+    return loaded

@@ -1,0 +1,4 @@
+-- Inputs: current_transaction.
+SELECT transaction_id, transaction_type, sales_order_id, purchase_order_id
+FROM current_transaction
+ORDER BY transaction_id

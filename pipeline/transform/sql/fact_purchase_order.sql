@@ -1,0 +1,20 @@
+-- The valid purchase order versions first delivered by this batch.
+-- Inputs: checked_purchase_order, run_batch(batch_id).
+SELECT
+    purchase_order_id,
+    CAST(created_at AS DATE) AS created_date,
+    CAST(created_at AS TIME) AS created_time,
+    CAST(last_updated AS DATE) AS last_updated_date,
+    CAST(last_updated AS TIME) AS last_updated_time,
+    staff_id,
+    counterparty_id,
+    item_code,
+    item_quantity,
+    item_unit_price,
+    currency_id,
+    agreed_delivery_date,
+    agreed_payment_date,
+    agreed_delivery_location_id
+FROM checked_purchase_order
+WHERE _rule IS NULL AND _batch_id = (SELECT batch_id FROM run_batch)
+ORDER BY purchase_order_id, last_updated_date, last_updated_time

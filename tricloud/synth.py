@@ -1,0 +1,85 @@
+"""Offline synthesis: run the real Pulumi program under Pulumi's mocks, no CLI, no credentials.
+
+The program (``__main__.py``) runs unchanged: it reads its config through ``pulumi.Config``,
+which is fed from the stack file exactly as the CLI would feed it. Secure values cannot be
+decrypted offline, so they are replaced by a placeholder that the program sees as a secret.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import runpy
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import set_all_config, set_mocks
+from pulumi.runtime.settings import SETTINGS, set_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from components.registry import MOCK_RESPONDERS
+from config.loader import PLATFORM_KEY, SECRET_KEYS, StackConfig, load_stack_file
+from tricloud.mocks import PlanMocks, RecordingMonitor, mask
+from tricloud.plan import SECRET, StackPlan
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROGRAM = PROJECT_ROOT / "__main__.py"
+PROJECT = "tricloud"
+OFFLINE_SECRET = "offline-placeholder-secret"
+
+
+def _responder(stack: StackConfig) -> Any:
+    module_name, _, attr = MOCK_RESPONDERS[stack.platform.cloud].partition(":")
+    return getattr(importlib.import_module(module_name), attr)(stack.platform)
+
+
+def _stack_config(path: Path) -> dict[str, str]:
+    """The stack file's config as the Pulumi CLI hands it to a program (objects as JSON)."""
+    import yaml
+
+    config = yaml.safe_load(path.read_text())["config"]
+    values = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in config.items()}
+    for key in SECRET_KEYS:
+        values[key] = OFFLINE_SECRET
+    values[PLATFORM_KEY] = json.dumps(config.get(PLATFORM_KEY, {}))
+    return values
+
+
+def synthesize(path: Path) -> StackPlan:
+    """Validate one stack file, run the program under mocks and return what it declared."""
+    stack = load_stack_file(path)
+    mocks = PlanMocks(_responder(stack))
+    monitor = RecordingMonitor(mocks)
+    set_root_resource(None)  # type: ignore[arg-type]  # a fresh Stack per synthesis
+    SETTINGS.rpc_manager.clear()
+    set_mocks(mocks, project=PROJECT, stack=stack.name, preview=False, monitor=monitor)
+    set_all_config(_stack_config(path), secret_keys=sorted(SECRET_KEYS))
+
+    def program() -> None:
+        runpy.run_path(str(PROGRAM), run_name="__main__")
+
+    _sync_await(run_pulumi_func(program))
+    outputs = _resolved_outputs()
+    return StackPlan(
+        stack=stack.name,
+        cloud=stack.platform.cloud.value,
+        region=stack.platform.region,
+        environment=stack.platform.environment.value,
+        resources=sorted(monitor.planned, key=lambda r: r.urn),
+        outputs=outputs,
+    )
+
+
+def _resolved_outputs() -> dict[str, Any]:
+    root = pulumi.runtime.get_root_resource()
+    exported: dict[str, Any] = dict(getattr(root, "outputs", {}))
+    resolved: dict[str, Any] = {}
+    for name, value in sorted(exported.items()):
+        output = pulumi.Output.from_input(value)
+        if _sync_await(output.is_secret()):
+            resolved[name] = SECRET
+        else:
+            resolved[name] = mask(_sync_await(output.future()))
+    return resolved

@@ -16,7 +16,7 @@ from itertools import combinations
 IPv4Network = ipaddress.IPv4Network
 
 
-class AddressSpaceExhausted(ValueError):
+class AddressSpaceError(ValueError):
     """The requested subnets do not fit the parent range."""
 
 
@@ -35,7 +35,7 @@ def allocate(parent: IPv4Network, requests: Sequence[SubnetRequest]) -> dict[str
         raise ValueError(f"subnet names must be unique: {names}")
     too_big = [r.name for r in requests if r.prefixlen < parent.prefixlen or r.prefixlen > 32]
     if too_big:
-        raise AddressSpaceExhausted(f"{', '.join(too_big)} cannot be carved from {parent}")
+        raise AddressSpaceError(f"{', '.join(too_big)} cannot be carved from {parent}")
     order = sorted(range(len(requests)), key=lambda i: (requests[i].prefixlen, i))
     cursor = int(parent.network_address)
     end = cursor + parent.num_addresses
@@ -45,7 +45,7 @@ def allocate(parent: IPv4Network, requests: Sequence[SubnetRequest]) -> dict[str
         size = 1 << (32 - request.prefixlen)
         if cursor + size > end:
             need = sum(1 << (32 - r.prefixlen) for r in requests)
-            raise AddressSpaceExhausted(
+            raise AddressSpaceError(
                 f"{parent} has {parent.num_addresses} addresses; the subnets need {need}")
         placed[request.name] = ipaddress.IPv4Network((cursor, request.prefixlen))
         cursor += size

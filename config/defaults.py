@@ -58,3 +58,14 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def repeated_defaults(raw: dict[str, Any], environment: Environment) -> list[str]:
+    """Keys a stack sets to its environment's default: noise that hides what really differs."""
+    defaults = ENVIRONMENT_DEFAULTS[environment]
+    return sorted(
+        f"{section}.{key}"
+        for section, values in defaults.items()
+        for key, default in values.items()
+        if isinstance(raw.get(section), dict) and raw[section].get(key) == default
+    )

@@ -40,7 +40,7 @@ class ConfigError(Exception):
         super().__init__("\n".join(lines))
 
 
-class InvalidStacks(Exception):
+class StackSetError(Exception):
     """Problems across several stack files (each a full ConfigError message, or a clash)."""
 
     def __init__(self, messages: list[str]) -> None:
@@ -49,4 +49,4 @@ class InvalidStacks(Exception):
 
 
 # What the command-line tools turn into exit code 2 with the message and no traceback.
-USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, InvalidStacks)
+USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, StackSetError)

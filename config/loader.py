@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from config.defaults import ENVIRONMENT_DEFAULTS, merge
+from config.defaults import ENVIRONMENT_DEFAULTS, merge, repeated_defaults
 from config.enums import Environment
 from config.errors import MISSING, ConfigError, Problem
 from config.schema import PlatformConfig
@@ -35,6 +35,7 @@ class StackConfig:
     source: str
     platform: PlatformConfig
     secret_keys: frozenset[str] = field(default_factory=frozenset)
+    repeated_defaults: tuple[str, ...] = ()
 
 
 def _set_secret_hint(key: str) -> str:
@@ -76,7 +77,18 @@ def _problem(err: Any, data: dict[str, Any]) -> Problem:
     elif err["type"] == "extra_forbidden":
         message = f"unknown key; allowed here: {', '.join(_allowed_keys(loc[:-1]))}"
         value = _lookup(data, loc)
-    return Problem(key, value, message)
+    return Problem(key, _redacted(value), message)
+
+
+def _redacted(value: Any) -> Any:
+    """Never echo a credential back, even inside another problem's message."""
+    if isinstance(value, str) and _CREDENTIAL_IN_URL.match(value):
+        return "<redacted>"
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
 
 
 def _allowed_keys(loc: list[Any]) -> list[str]:
@@ -129,7 +141,8 @@ def load_stack_file(path: Path) -> StackConfig:
     problems: list[Problem] = []
     for key, value in config.items():
         if key.startswith(f"{NAMESPACE}:") and key not in KNOWN_KEYS:
-            problems.append(Problem(key, value, f"unknown key; allowed: {', '.join(sorted(KNOWN_KEYS))}"))
+            allowed = ", ".join(sorted(KNOWN_KEYS))
+            problems.append(Problem(key, value, f"unknown key; allowed: {allowed}"))
         if key in SECRET_KEYS and not (isinstance(value, dict) and "secure" in value):
             problems.append(Problem(key, "<redacted>", _set_secret_hint(key)))
     if PLATFORM_KEY not in config:
@@ -141,7 +154,9 @@ def load_stack_file(path: Path) -> StackConfig:
     if problems:
         raise ConfigError(str(path), problems)
     secrets = frozenset(k for k in SECRET_KEYS if k in config)
-    return StackConfig(name=name, source=str(path), platform=platform, secret_keys=secrets)
+    repeated = tuple(repeated_defaults(config[PLATFORM_KEY], platform.environment))
+    return StackConfig(name=name, source=str(path), platform=platform, secret_keys=secrets,
+                       repeated_defaults=repeated)
 
 
 def load_from_pulumi() -> StackConfig:

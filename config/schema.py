@@ -71,7 +71,8 @@ class DatabaseConfig(_Strict):
 
 class PipelineConfig(_Strict):
     schedule: str = Field(description="Five-field cron (UTC) on which the pipeline job runs.")
-    cpu: float = Field(description=f"vCPUs of the job: one of {', '.join(map(str, JOB_CPU_STEPS))}.")
+    cpu: float = Field(description="vCPUs of the job: one of "
+                       f"{', '.join(map(str, JOB_CPU_STEPS))}.")
     memory_gb: float = Field(gt=0, le=32, description="Memory of the job in GiB; each cloud "
                              "allows a range per vCPU.")
     timeout_minutes: int = Field(ge=5, le=1440, description="A run is stopped after this.")
@@ -145,7 +146,8 @@ class PlatformConfig(_Strict):
         cloud = info.data.get("cloud")
         if cloud is not None and value not in REGIONS[cloud]:
             near = sorted(r for r in REGIONS[cloud] if r[:4] == value[:4]) or sorted(REGIONS[cloud])
-            raise ValueError(f"not a region of {cloud.value}; allowed include: {', '.join(near[:8])}")
+            allowed = ", ".join(near[:8])
+            raise ValueError(f"not a region of {cloud.value}; allowed include: {allowed}")
         return value
 
     @field_validator("tags")

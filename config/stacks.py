@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from config.addressing import overlapping_pairs
-from config.errors import ConfigError, InvalidStacks, Problem
+from config.errors import ConfigError, StackSetError, Problem
 from config.loader import StackConfig, load_stack_file
 
 STACKS_DIR = Path(__file__).resolve().parent.parent / "stacks"
@@ -20,7 +20,8 @@ def find_stack_file(name: str, directory: Path = STACKS_DIR) -> Path:
     if not path.exists():
         known = ", ".join(p.name.removeprefix("Pulumi.").removesuffix(".yaml")
                           for p in stack_files(directory))
-        raise ConfigError(str(path), [Problem("stack", name, f"no such stack file; known: {known}")])
+        problem = Problem("stack", name, f"no such stack file; known: {known}")
+        raise ConfigError(str(path), [problem])
     return path
 
 
@@ -41,5 +42,5 @@ def load_all(directory: Path = STACKS_DIR) -> list[StackConfig]:
             f"{directory}/Pulumi.{a}.yaml and Pulumi.{b}.yaml: network.cidr {cidr_a} overlaps "
             f"{cidr_b}; give each stack its own range so they can be peered later")
     if errors:
-        raise InvalidStacks(errors)
+        raise StackSetError(errors)
     return loaded

@@ -63,7 +63,8 @@ class PlanMocks(Mocks):
         return state.pop("id", f"{args.name}-id"), state
 
     def call(self, args: MockCallArgs) -> dict[str, Any]:
-        return self.responder.call(args.token, args.args) or self.fallback.call(args.token, args.args)
+        answer = self.responder.call(args.token, args.args)
+        return answer or self.fallback.call(args.token, args.args)
 
 
 class RecordingMonitor(MockMonitor):

@@ -129,7 +129,7 @@ def generate_tables(seed: int, orders: int) -> Iterator[dict[str, pa.Table]]:
     """The whole source as a stream of table groups: reference tables first, then order chunks."""
     if orders < 1:
         raise ValueError(f"orders must be at least 1, got {orders}")
-    plan = Plan(orders)
+    plan = Plan.for_orders(orders)
     start = synth.epoch_us(FIRST_ORDER)
     yield reference.build(_rng(seed, 0), plan, start)
     span = SPAN_DAYS * synth.US_PER_DAY

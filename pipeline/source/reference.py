@@ -18,29 +18,25 @@ _HEX = "0123456789abcdef"
 
 @dataclass(frozen=True)
 class Plan:
-    """How many rows each table gets for a given number of sales orders."""
+    """How many rows each table gets; ``for_orders`` scales them with the sales order count."""
 
     orders: int
+    purchases: int
+    staff: int
+    addresses: int
+    counterparties: int
+    designs: int
 
-    @property
-    def purchases(self) -> int:
-        return max(1, self.orders // 2)
-
-    @property
-    def staff(self) -> int:
-        return max(20, min(self.orders // 100, 5_000))
-
-    @property
-    def addresses(self) -> int:
-        return max(30, min(self.orders // 50, 200_000))
-
-    @property
-    def counterparties(self) -> int:
-        return max(20, min(self.orders // 100, 50_000))
-
-    @property
-    def designs(self) -> int:
-        return max(50, min(self.orders // 20, 100_000))
+    @classmethod
+    def for_orders(cls, orders: int) -> Plan:
+        return cls(
+            orders=orders,
+            purchases=max(1, orders // 2),
+            staff=max(20, min(orders // 100, 5_000)),
+            addresses=max(30, min(orders // 50, 200_000)),
+            counterparties=max(20, min(orders // 100, 50_000)),
+            designs=max(50, min(orders // 20, 100_000)),
+        )
 
 
 def _audit(rng: np.random.Generator, n: int, start_us: int, span_days: int) -> dict[str, pa.Array]:

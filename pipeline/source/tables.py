@@ -72,5 +72,13 @@ TABLES: tuple[SourceTable, ...] = (
            ("company_ac_number", _INT), ("counterparty_ac_number", _INT)),
 )
 
+# Columns that may be NULL in the source; an export may omit them entirely (JSON Lines does).
+NULLABLE: frozenset[tuple[str, str]] = frozenset({
+    ("department", "location"), ("department", "manager"),
+    ("address", "address_line_2"), ("address", "district"),
+    ("counterparty", "commercial_contact"), ("counterparty", "delivery_contact"),
+    ("transaction", "sales_order_id"), ("transaction", "purchase_order_id"),
+})
+
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
 BY_NAME: dict[str, SourceTable] = {t.name: t for t in TABLES}

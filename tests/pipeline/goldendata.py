@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,8 @@ import psycopg
 import pyarrow as pa
 
 from pipeline import storage
+from pipeline.settings import Settings, SourceKind
+from pipeline.transform import outputs
 
 D = Decimal
 T0 = datetime(2024, 1, 1, 8, 0, 0)
@@ -192,3 +194,119 @@ def checksums(url: str) -> dict[str, tuple[int, str]]:
 def fetch(url: str, sql: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(url) as conn:
         return conn.execute(sql).fetchall()
+
+
+# ---------------------------------------------------------------------------------------------
+# The expected star schema and aggregates of ``golden()``, worked out by hand from the rows
+# above (2024-01-01 is a Monday; 2024 is a leap year). Rows are in key order, columns in
+# WAREHOUSE.md order; fact record ids are left out here (the load tests add them).
+# ---------------------------------------------------------------------------------------------
+def _d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def _t(text: str) -> time:
+    return time.fromisoformat(text)
+
+
+_JAN, _FEB = ("January", 1), ("February", 2)
+EXPECTED_DIM_DATE = [
+    (_d(f"2024-{m:02d}-{day:02d}"), 2024, m, day, dow, name, month_name, 1)
+    for (month_name, m), day, dow, name in [
+        (_JAN, 2, 2, "Tuesday"), (_JAN, 3, 3, "Wednesday"), (_JAN, 8, 1, "Monday"),
+        (_JAN, 10, 3, "Wednesday"), (_JAN, 12, 5, "Friday"), (_JAN, 15, 1, "Monday"),
+        (_JAN, 16, 2, "Tuesday"), (_JAN, 20, 6, "Saturday"), (_JAN, 22, 1, "Monday"),
+        (_JAN, 25, 4, "Thursday"), (_JAN, 26, 5, "Friday"), (_FEB, 1, 4, "Thursday"),
+        (_FEB, 2, 5, "Friday"), (_FEB, 5, 1, "Monday"), (_FEB, 8, 4, "Thursday"),
+        (_FEB, 10, 6, "Saturday"), (_FEB, 15, 4, "Thursday"), (_FEB, 29, 4, "Thursday"),
+    ]
+]
+EXPECTED: dict[str, list[tuple[Any, ...]]] = {
+    "dim_date": EXPECTED_DIM_DATE,
+    "dim_staff": [
+        (1, "Ann", "Lee", "Sales", "Manchester", "ann.lee@example.com"),
+        (2, "Bob", "Ray", "Purchasing", "Leeds", "bob.ray@example.com"),
+    ],
+    "dim_location": [
+        (1, "1 High Street", None, None, "London", "E1 1AA", "United Kingdom", "020 7946 0000"),
+        (2, "2 Main Street", "Suite 4", "Kings", "New York", "10001", "United States",
+         "212 555 0100"),
+    ],
+    "dim_design": [
+        (1, "Wooden Chair", "/designs", "wooden-chair.json"),
+        (2, "Steel Lamp", "/designs", "steel-lamp.json"),
+    ],
+    "dim_currency": [(1, "GBP", "Pound Sterling"), (2, "USD", "US Dollar"), (3, "EUR", "Euro")],
+    "dim_counterparty": [
+        (1, "Acme Ltd", "1 High Street", None, None, "London", "E1 1AA", "United Kingdom",
+         "020 7946 0000"),
+        (2, "Globex Inc", "2 Main Street", "Suite 4", "Kings", "New York", "10001",
+         "United States", "212 555 0100"),
+    ],
+    "dim_payment_type": [(1, "SALES_RECEIPT"), (2, "SALES_REFUND"), (3, "PURCHASE_PAYMENT"),
+                         (4, "PURCHASE_REFUND")],
+    "dim_transaction": [(1, "SALE", 1, None), (2, "SALE", 2, None), (3, "PURCHASE", None, 1),
+                        (4, "PURCHASE", None, 2)],
+    "fact_sales_order": [
+        (1, _d("2024-01-02"), _t("09:15"), _d("2024-01-02"), _t("09:15"), 1, 1, 10, D("2.50"),
+         1, 1, _d("2024-01-15"), _d("2024-01-10"), 1),
+        (2, _d("2024-01-02"), _t("10:30"), _d("2024-01-02"), _t("10:30"), 1, 2, 5, D("4.00"),
+         2, 2, _d("2024-01-20"), _d("2024-01-12"), 2),
+        (3, _d("2024-02-05"), _t("14:00"), _d("2024-02-05"), _t("14:00"), 1, 2, 3, D("2.50"),
+         1, 1, _d("2024-02-15"), _d("2024-02-10"), 1),
+    ],
+    "fact_purchase_order": [
+        (1, _d("2024-01-03"), _t("11:00"), _d("2024-01-03"), _t("11:00"), 2, 1, "ITEM-A", 100,
+         D("1.10"), 1, _d("2024-01-08"), _d("2024-01-25"), 1),
+        (2, _d("2024-01-20"), _t("16:45"), _d("2024-01-20"), _t("16:45"), 2, 2, "ITEM-B", 20,
+         D("5.00"), 2, _d("2024-01-22"), _d("2024-02-01"), 2),
+        (3, _d("2024-02-02"), _t("09:00"), _d("2024-02-02"), _t("09:00"), 2, 1, "ITEM-C", 10,
+         D("0.50"), 1, _d("2024-02-08"), _d("2024-02-29"), 1),
+    ],
+    "fact_payment": [
+        (1, _d("2024-01-15"), _t("12:00"), _d("2024-01-15"), _t("12:00"), 1, 1, D("25.00"), 1,
+         1, True, _d("2024-01-15")),
+        (2, _d("2024-01-16"), _t("12:00"), _d("2024-01-16"), _t("12:00"), 2, 2, D("20.00"), 2,
+         1, False, _d("2024-01-20")),
+        (3, _d("2024-01-25"), _t("08:30"), _d("2024-01-25"), _t("08:30"), 3, 1, D("110.00"), 1,
+         3, True, _d("2024-01-25")),
+        (4, _d("2024-01-26"), _t("08:30"), _d("2024-01-26"), _t("08:30"), 4, 2, D("100.00"), 2,
+         3, False, _d("2024-02-01")),
+    ],
+    # 10 x 2.50 = 25.00; 5 x 4.00 = 20.00; 3 x 2.50 = 7.50
+    "agg_sales_daily": [
+        (_d("2024-01-02"), 1, "United Kingdom", "GBP", 1, 10, D("25.00")),
+        (_d("2024-01-02"), 2, "United States", "USD", 1, 5, D("20.00")),
+        (_d("2024-02-05"), 1, "United Kingdom", "GBP", 1, 3, D("7.50")),
+    ],
+    # 100 x 1.10 = 110.00; 20 x 5.00 = 100.00; 10 x 0.50 = 5.00
+    "agg_purchases_monthly": [
+        (_d("2024-01-01"), 1, "GBP", 1, 100, D("110.00")),
+        (_d("2024-01-01"), 2, "USD", 1, 20, D("100.00")),
+        (_d("2024-02-01"), 1, "GBP", 1, 10, D("5.00")),
+    ],
+    "agg_payments_monthly": [
+        (_d("2024-01-01"), "PURCHASE_PAYMENT", True, "GBP", 1, D("110.00")),
+        (_d("2024-01-01"), "SALES_RECEIPT", False, "USD", 1, D("20.00")),
+        (_d("2024-01-01"), "SALES_RECEIPT", True, "GBP", 1, D("25.00")),
+        (_d("2024-02-01"), "PURCHASE_PAYMENT", False, "USD", 1, D("100.00")),
+    ],
+}
+
+
+def settings_for(root: str) -> Settings:
+    """Settings with the raw and processed zones under one test 'bucket'."""
+    return Settings(source=SourceKind.POSTGRES, source_url=None, landing_uri=None,
+                    raw_uri=storage.join(root, "raw"),
+                    processed_uri=storage.join(root, "processed"), warehouse=None)
+
+
+def processed_rows(settings: Settings, batch_id: str, table: str) -> list[tuple[Any, ...]]:
+    """A processed table as tuples, in file order."""
+    data = storage.read_parquet(outputs.table_uri(settings.processed_uri, batch_id, table))
+    return [tuple(r.values()) for r in data.to_pylist()]
+
+
+def quarantined(settings: Settings, batch_id: str) -> list[dict[str, Any]]:
+    return storage.read_parquet(
+        outputs.quarantine_uri(settings.processed_uri, batch_id)).to_pylist()

@@ -1,0 +1,126 @@
+"""The raw zone's layout and commit protocol: the contract between ingest and transform.
+
+    <raw>/<table>/batch=<batch_id>/part-<nnnn>.parquet   data, never overwritten
+    <raw>/_batches/<batch_id>.json                       manifest: the commit point
+    <raw>/_state/watermarks.json                         {table: max last_updated seen}
+
+A batch exists only once its manifest does; readers ignore data files no manifest lists, so a
+crash mid-ingest leaves nothing visible. Watermarks move only after the manifest is written,
+so the worst a crash between the two can do is re-read rows (which the overlap does anyway
+and the load de-duplicates).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+
+from pipeline import storage
+from pipeline.errors import PipelineError
+
+BATCHES_DIR = "_batches"
+STATE_DIR = "_state"
+WATERMARKS_FILE = "watermarks.json"
+
+
+def new_batch_id(now: datetime | None = None) -> str:
+    """Unique and time-sortable: ``YYYYMMDDTHHMMSSffffffZ-<6 hex>``."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{moment:%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
+
+
+def manifest_uri(raw_uri: str, batch_id: str) -> str:
+    return storage.join(raw_uri, BATCHES_DIR, f"{batch_id}.json")
+
+
+def watermarks_uri(raw_uri: str) -> str:
+    return storage.join(raw_uri, STATE_DIR, WATERMARKS_FILE)
+
+
+def committed_batches(raw_uri: str) -> list[dict[str, Any]]:
+    """Every committed batch manifest, oldest first: what a reader of the raw zone should use."""
+    uris = storage.list_files(storage.join(raw_uri, BATCHES_DIR), suffix=".json")
+    return [storage.read_json(u) for u in uris]
+
+
+def read_watermarks(raw_uri: str) -> dict[str, datetime]:
+    uri = watermarks_uri(raw_uri)
+    if not storage.exists(uri):
+        return {}
+    return {t: datetime.fromisoformat(v) for t, v in storage.read_json(uri).items()}
+
+
+def advance_watermarks(raw_uri: str, seen: dict[str, datetime]) -> dict[str, datetime]:
+    """Move each table's watermark to the newest ``last_updated`` seen; never backwards."""
+    marks = read_watermarks(raw_uri)
+    for table, moment in seen.items():
+        if table not in marks or moment > marks[table]:
+            marks[table] = moment
+    storage.write_json(watermarks_uri(raw_uri), {t: m.isoformat() for t, m in marks.items()})
+    return marks
+
+
+@dataclass
+class TableParts:
+    """Writes one table's rows of a batch as numbered Parquet parts of bounded size."""
+
+    raw_uri: str
+    table: str
+    batch_id: str
+    rows_per_part: int = 1_000_000
+    files: list[str] = field(default_factory=list)
+    rows: int = 0
+    _pending: list[pa.RecordBatch] = field(default_factory=list)
+    _pending_rows: int = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        """Buffer a batch; a part is written when full or when the schema changes."""
+        if batch.num_rows == 0:
+            return
+        if self._pending and batch.schema != self._pending[0].schema:
+            self.flush()
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        if self._pending_rows >= self.rows_per_part:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        uri = storage.join(self.raw_uri, self.table, f"batch={self.batch_id}",
+                           f"part-{len(self.files):04d}.parquet")
+        if storage.exists(uri):  # ids are unique, so this means a bug, not a race to win
+            raise PipelineError(f"refusing to overwrite raw file {uri}")
+        data = pa.Table.from_batches(self._pending)
+        self._pending, self._pending_rows = [], 0
+        storage.write_parquet(uri, data)
+        self.files.append(uri)
+        self.rows += data.num_rows
+
+
+def write_manifest(raw_uri: str, batch_id: str, source: str, tables: list[TableParts],
+                   table_extras: dict[str, dict[str, Any]] | None = None) -> str:
+    """Commit a batch: after this write its data files exist for every reader."""
+    entries: dict[str, dict[str, Any]] = {}
+    for parts in tables:
+        entries[parts.table] = {"files": list(parts.files), "rows": parts.rows,
+                                **(table_extras or {}).get(parts.table, {})}
+    uri = manifest_uri(raw_uri, batch_id)
+    storage.write_json(uri, {"batch_id": batch_id, "created_at": datetime.now(UTC).isoformat(),
+                             "source": source, "tables": entries})
+    return uri
+
+
+def discard(files: Iterator[str] | list[str]) -> None:
+    """Best-effort removal of an uncommitted batch's data files (they are invisible anyway)."""
+    for uri in files:
+        try:
+            fs, path = storage.resolve(uri)
+            fs.delete_file(path)
+        except OSError:
+            pass

@@ -1,0 +1,109 @@
+"""How each kind of warehouse table takes a staged batch: the SQL of the three merge rules.
+
+- dimension: upsert on the id; a row is only rewritten when a value changed, so reloading the
+  same snapshot touches nothing.
+- fact: insert the versions not yet present. Record ids are assigned here, in (natural id,
+  version) order after the current maximum, instead of from the sequence: a sequence is not
+  rolled back by a failed transaction, so ids would depend on crashes; this way a rerun after
+  a crash produces the same ids as a clean run.
+- aggregate: replace the whole table with the batch's snapshot (the snapshot is computed by the
+  transform from the latest version of every order and payment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from psycopg import sql
+
+from pipeline.transform.outputs import AGGREGATES, DIMENSIONS, FACTS
+
+
+class Kind(StrEnum):
+    DIMENSION = "dimension"
+    FACT = "fact"
+    AGGREGATE = "aggregate"
+
+
+@dataclass(frozen=True)
+class TargetTable:
+    name: str
+    kind: Kind
+    keys: tuple[str, ...] = ()
+    record_id: str | None = None
+
+
+_FACT_IDS = {
+    "fact_sales_order": ("sales_record_id", "sales_order_id"),
+    "fact_purchase_order": ("purchase_record_id", "purchase_order_id"),
+    "fact_payment": ("payment_record_id", "payment_id"),
+}
+_DIM_KEYS = {
+    "dim_date": "date_id", "dim_staff": "staff_id", "dim_location": "location_id",
+    "dim_design": "design_id", "dim_currency": "currency_id",
+    "dim_counterparty": "counterparty_id", "dim_payment_type": "payment_type_id",
+    "dim_transaction": "transaction_id",
+}
+
+TARGETS: dict[str, TargetTable] = {
+    **{n: TargetTable(n, Kind.DIMENSION, (_DIM_KEYS[n],)) for n in DIMENSIONS},
+    **{n: TargetTable(n, Kind.FACT, (_FACT_IDS[n][1], "last_updated_date", "last_updated_time"),
+                      _FACT_IDS[n][0]) for n in FACTS},
+    **{n: TargetTable(n, Kind.AGGREGATE) for n in AGGREGATES},
+}
+
+
+def _ids(names: tuple[str, ...] | list[str]) -> sql.Composable:
+    return sql.SQL(", ").join(sql.Identifier(n) for n in names)
+
+
+def statements(target: TargetTable, stage: str, columns: list[str]) -> list[sql.Composable]:
+    """The statements that merge staging table ``stage`` into ``warehouse.<target>``."""
+    table = sql.Identifier("warehouse", target.name)
+    cols = _ids(columns)
+    staged = sql.Identifier(stage)
+    if target.kind is Kind.DIMENSION:
+        rest = [c for c in columns if c not in target.keys]
+        assignments = sql.SQL(", ").join(
+            sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c)) for c in rest)
+        changed = sql.SQL("({}) IS DISTINCT FROM ({})").format(
+            sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in rest),
+            sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in rest))
+        return [sql.SQL(
+            "INSERT INTO {table} AS t ({cols}) SELECT {cols} FROM {staged} ORDER BY {keys} "
+            "ON CONFLICT ({keys}) DO UPDATE SET {assignments} WHERE {changed}"
+        ).format(table=table, cols=cols, staged=staged, keys=_ids(target.keys),
+                 assignments=assignments, changed=changed)]
+    if target.kind is Kind.FACT:
+        assert target.record_id is not None
+        rid = sql.Identifier(target.record_id)
+        match = sql.SQL(" AND ").join(
+            sql.SQL("f.{k} = s.{k}").format(k=sql.Identifier(k)) for k in target.keys)
+        s_cols = sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(c)) for c in columns)
+        s_keys = sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(k))
+                                    for k in target.keys)
+        return [
+            # Writers are serialised so max(id) + n cannot be taken twice.
+            sql.SQL("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE").format(table=table),
+            sql.SQL(
+                "INSERT INTO {table} ({rid}, {cols}) "
+                "SELECT (SELECT coalesce(max({rid}), 0) FROM {table}) "
+                "+ row_number() OVER (ORDER BY {s_keys}), {s_cols} "
+                "FROM {staged} AS s "
+                "WHERE NOT EXISTS (SELECT 1 FROM {table} AS f WHERE {match})"
+            ).format(table=table, rid=rid, cols=cols, s_keys=s_keys, s_cols=s_cols,
+                     staged=staged, match=match),
+            # Keep the serial's sequence ahead of the ids so ad-hoc inserts still work.
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence({qualified}, {col}), "
+                "coalesce((SELECT max({rid}) FROM {table}), 1), "
+                "(SELECT count(*) > 0 FROM {table}))"
+            ).format(qualified=sql.Literal(f"warehouse.{target.name}"),
+                     col=sql.Literal(target.record_id), rid=rid, table=table),
+        ]
+    return [
+        sql.SQL("DELETE FROM {table}").format(table=table),
+        sql.SQL("INSERT INTO {table} ({cols}) SELECT {cols} FROM {staged}").format(
+            table=table, cols=cols, staged=staged),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from config.addressing import overlapping_pairs
-from config.errors import ConfigError, StackSetError, Problem
+from config.errors import ConfigError, Problem, StackSetError
 from config.loader import StackConfig, load_stack_file
 
 STACKS_DIR = Path(__file__).resolve().parent.parent / "stacks"

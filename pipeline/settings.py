@@ -34,8 +34,7 @@ class EnvVar:
 
 # The single list of variables; the README table and the platform contract are built from it.
 ENV_VARS: tuple[EnvVar, ...] = (
-    EnvVar("TRICLOUD_SOURCE", "`postgres` (default) or `exports`: what ingest reads.",
-           required_in_cloud=False),
+    EnvVar("TRICLOUD_SOURCE", "`postgres` (default) or `exports`: what ingest reads."),
     EnvVar("TRICLOUD_SOURCE_URL", "libpq URL of the OLTP source database.", secret=True),
     EnvVar("TRICLOUD_LANDING_URI", "Where table exports (CSV, JSON Lines, Parquet) are dropped.",
            required_in_cloud=False),

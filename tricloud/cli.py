@@ -70,6 +70,17 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reference(args: argparse.Namespace) -> int:
+    from tricloud.reference import GENERATED, generated_block, update_readme
+
+    if args.update:
+        args.update.write_text(update_readme(args.update.read_text()))
+        print(f"updated the config reference in {args.update}", file=sys.stderr)
+    else:
+        print("\n\n".join(generated_block(b) for b in GENERATED))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tricloud", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -84,12 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--json", type=Path, metavar="FILE",
                              help="also write the plan as tricloud-plan/1 JSON")
             cmd.add_argument("--quiet", action="store_true", help="no tree, progress only")
+    ref = sub.add_parser("reference", help="print the config reference (Markdown)")
+    ref.add_argument("--update", type=Path, metavar="README",
+                     help="rewrite the generated block in this file instead of printing")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"validate": _validate, "plan": _plan}[args.command]
+    handler = {"validate": _validate, "plan": _plan, "reference": _reference}[args.command]
     try:
         return handler(args)
     except USER_ERRORS as error:

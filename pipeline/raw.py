@@ -84,10 +84,13 @@ class TableParts:
             return
         if self._pending and batch.schema != self._pending[0].schema:
             self.flush()
-        self._pending.append(batch)
-        self._pending_rows += batch.num_rows
-        if self._pending_rows >= self.rows_per_part:
-            self.flush()
+        while batch.num_rows:
+            room = self.rows_per_part - self._pending_rows
+            self._pending.append(batch.slice(0, room))
+            self._pending_rows += min(room, batch.num_rows)
+            batch = batch.slice(room)
+            if self._pending_rows >= self.rows_per_part:
+                self.flush()
 
     def flush(self) -> None:
         if not self._pending:

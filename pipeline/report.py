@@ -159,14 +159,19 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}</style></head>
     return path
 
 
+TERMINAL_ROWS = 25  # the terminal shows the head of each section; the CSV holds every row
+
+
 def print_tables(results: list[Result], console: Console) -> None:
     for result in results:
-        table = Table(title=result.section.title)
+        hidden = max(0, len(result.rows) - TERMINAL_ROWS)
+        caption = f"{hidden} more rows in {result.section.name}.csv" if hidden else None
+        table = Table(title=result.section.title, caption=caption)
         for column in result.columns:
             numeric = any(isinstance(r[result.columns.index(column)], int | Decimal)
                           for r in result.rows)
             table.add_column(column, justify="right" if numeric else "left")
-        for row in result.rows:
+        for row in result.rows[:TERMINAL_ROWS]:
             table.add_row(*(_text(v) for v in row))
         console.print(table)
 

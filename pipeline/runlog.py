@@ -53,24 +53,25 @@ class RunLog:
                   quarantined=None, seconds=round(seconds, 3), error=error)
 
     def summary(self, status: str = "ok") -> dict[str, Any]:
-        """The run's row balance: rows that entered the warehouse path = loaded + quarantined.
+        """The run's row balance: input rows = loaded + quarantined.
 
-        ``input_rows`` is what the transform read (or ingest wrote, when transform did not run);
-        ``loaded`` is what load received and ``quarantined`` the rows set aside with a reason.
+        Input rows are the distinct source row versions the transform judged (ingest's raw rows
+        minus overlap duplicates); ``loaded`` are those that passed every rule and went on to the
+        warehouse, ``quarantined`` those set aside with a reason. Without a transform in this
+        run, the raw rows ingest wrote are reported and there is nothing to balance yet.
         """
         by_stage = {r.stage: r for r in self.results}
-        first = by_stage.get("transform") or by_stage.get("ingest")
-        input_rows = first.rows_in if first and first.stage == "transform" else (
-            first.rows_out if first else 0)
-        quarantined = sum(r.quarantined for r in self.results)
-        load = by_stage.get("load")
-        loaded = load.rows_in if load else None
-        fields: dict[str, Any] = {
-            "status": status, "stages": [r.stage for r in self.results],
-            "input_rows": input_rows, "loaded": loaded, "quarantined": quarantined,
-            "seconds": round(sum(r.seconds for r in self.results), 3)}
-        if loaded is not None:
-            fields["balanced"] = input_rows == loaded + quarantined
+        fields: dict[str, Any] = {"status": status, "stages": [r.stage for r in self.results]}
+        if "ingest" in by_stage:
+            fields["raw_rows"] = by_stage["ingest"].rows_out
+        transform = by_stage.get("transform")
+        if transform is not None:
+            fields.update(input_rows=transform.rows_in, loaded=transform.rows_out,
+                          quarantined=transform.quarantined,
+                          duplicates=transform.details.get("duplicates", 0),
+                          balanced=transform.rows_in == transform.rows_out
+                          + transform.quarantined)
+        fields["seconds"] = round(sum(r.seconds for r in self.results), 3)
         self.emit("summary", **fields)
         return fields
 

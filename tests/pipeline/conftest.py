@@ -45,3 +45,22 @@ def make_database(pg_server: Any) -> Iterator[Callable[[], str]]:
 def storage_root(tmp_path: Path) -> str:
     """A file:// URI of an empty folder, standing in for a bucket."""
     return tmp_path.as_uri()
+
+
+@pytest.fixture
+def source_url(make_database: Callable[[], str]) -> str:
+    """A fresh database seeded by the real generator (seed 7, 300 orders)."""
+    from pipeline.source import generator
+
+    url = make_database()
+    with psycopg.connect(url) as conn:
+        generator.generate(conn, seed=7, orders=300)
+    return url
+
+
+@pytest.fixture
+def pipeline_settings(tmp_path: Path) -> Any:
+    """Settings whose raw/processed/landing zones are file:// folders under tmp_path."""
+    from pipeline.settings import Settings
+
+    return Settings.local(tmp_path / "local")

@@ -310,3 +310,23 @@ def processed_rows(settings: Settings, batch_id: str, table: str) -> list[tuple[
 def quarantined(settings: Settings, batch_id: str) -> list[dict[str, Any]]:
     return storage.read_parquet(
         outputs.quarantine_uri(settings.processed_uri, batch_id)).to_pylist()
+
+
+def with_record_ids(table: str) -> list[tuple[Any, ...]]:
+    """The expected warehouse rows: facts get record ids 1..n in (natural id, version) order."""
+    rows = EXPECTED[table]
+    if table.startswith("fact_"):
+        return [(i, *r) for i, r in enumerate(rows, 1)]
+    return rows
+
+
+def history_batch(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Batch 2 of the history scenario: order 1 updated, design 1 renamed, order 2 re-read."""
+    return {
+        "sales_order": [
+            updated(data["sales_order"][0], "2024-03-01 10:00:00", units_sold=12),
+            data["sales_order"][1],
+        ],
+        "design": [updated(data["design"][0], "2024-03-01 09:00:00", design_name="Oak Chair")],
+        "payment": [updated(data["payment"][1], "2024-03-01 11:00:00", paid=True)],
+    }

@@ -58,7 +58,9 @@ def test_uncommitted_batch_and_unlisted_files_are_ignored(storage_root: str) -> 
     assert outputs.completed_batches(settings.processed_uri) == [B1]
 
 
-def test_history_and_overlap_duplicates(storage_root: str) -> None:
+@pytest.mark.parametrize("second_as_strings", [False, True], ids=["typed", "string-export"])
+def test_history_and_overlap_duplicates(storage_root: str, second_as_strings: bool) -> None:
+    """Also: a typed batch followed by an all-strings one still de-duplicates across both."""
     settings = g.settings_for(storage_root)
     data = g.golden()
     g.write_batch(settings.raw_uri, B1, data)
@@ -67,7 +69,8 @@ def test_history_and_overlap_duplicates(storage_root: str) -> None:
     design_1 = g.updated(data["design"][0], "2024-03-01 09:00:00", design_name="Oak Chair")
     # the overlap window re-delivers order 2 unchanged: a duplicate, not a new version
     g.write_batch(settings.raw_uri, B2, {"sales_order": [order_1, data["sales_order"][1]],
-                                         "design": [design_1]})
+                                         "design": [design_1]},
+                  as_strings=second_as_strings)
 
     result = transform.run(settings)
 

@@ -1,0 +1,99 @@
+"""Ingest: copy new and changed source rows into the raw zone as one committed batch.
+
+Per table, rows with ``last_updated >= watermark - overlap`` are read (the overlap catches rows
+committed late with an older timestamp; the load de-duplicates on id + last_updated), written
+as Parquet parts under a fresh batch id, then the manifest commits the batch and only then do
+the watermarks advance. Any failure before the manifest removes the batch's files and leaves
+the watermarks where they were, so a rerun starts from the same place.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline import raw, runlog
+from pipeline.errors import PipelineError
+from pipeline.settings import Settings, SettingsError, SourceKind
+from pipeline.source.base import Source
+from pipeline.source.tables import TABLES, SourceTable
+from pipeline.stages import StageResult
+
+DEFAULT_OVERLAP = timedelta(seconds=5)
+
+
+def open_source(settings: Settings, source_url: str | None) -> Source:
+    """The configured source; ``source_url`` overrides the settings (the local server's URL)."""
+    if settings.source is SourceKind.EXPORTS:
+        from pipeline.source.exports import ExportsSource, already_ingested
+
+        if not settings.landing_uri:
+            raise SettingsError("TRICLOUD_SOURCE=exports needs TRICLOUD_LANDING_URI")
+        return ExportsSource(settings.landing_uri,
+                             already_ingested(raw.committed_batches(settings.raw_uri)))
+    from pipeline.source.postgres import PostgresSource
+
+    url = source_url or settings.source_url
+    if not url:
+        raise SettingsError("TRICLOUD_SOURCE_URL is not set: no source database to read")
+    return PostgresSource(url)
+
+
+def _newest(batch: pa.RecordBatch, current: datetime | None) -> datetime | None:
+    """The newest last_updated in a batch; text columns (exports) are parsed when they can be."""
+    column = batch.column("last_updated")
+    if not pa.types.is_timestamp(column.type):
+        try:
+            column = pc.cast(column, pa.timestamp("us"))
+        except pa.ArrowInvalid:  # a bad timestamp is the transform's to quarantine
+            return current
+    found = pc.max(column).as_py()
+    if found is None:
+        return current
+    return found if current is None or found > current else current
+
+
+def run(settings: Settings, source_url: str | None, *, overlap: timedelta = DEFAULT_OVERLAP,
+        tables: Sequence[SourceTable] = TABLES, rows_per_part: int = 1_000_000) -> StageResult:
+    """Ingest one batch from the configured source into ``settings.raw_uri``."""
+    started = time.perf_counter()
+    batch_id = raw.new_batch_id()
+    marks = raw.read_watermarks(settings.raw_uri)
+    written: list[raw.TableParts] = []
+    seen: dict[str, datetime] = {}
+    try:
+        with open_source(settings, source_url) as source:
+            source.check(tables)
+            for table in tables:
+                since = marks[table.name] - overlap if table.name in marks else None
+                parts = raw.TableParts(settings.raw_uri, table.name, batch_id, rows_per_part)
+                written.append(parts)
+                newest: datetime | None = None
+                with runlog.progress(f"ingest {table.name}") as advance:
+                    for batch in source.read(table, since):
+                        parts.add(batch)
+                        newest = _newest(batch, newest)
+                        advance(batch.num_rows)
+                    parts.flush()
+                if newest is not None:
+                    seen[table.name] = newest
+            extras = {t.name: source.manifest_extras(t) for t in tables}
+            manifest = raw.write_manifest(settings.raw_uri, batch_id, source.kind, written,
+                                          extras)
+    except BaseException:
+        raw.discard([uri for parts in written for uri in parts.files])
+        raise
+    try:
+        raw.advance_watermarks(settings.raw_uri, seen)
+    except OSError as exc:  # the batch is committed; the next run re-reads a little more
+        raise PipelineError(f"batch {batch_id} committed but watermarks at "
+                            f"{raw.watermarks_uri(settings.raw_uri)} not advanced: {exc}") from None
+    rows = sum(p.rows for p in written)
+    return StageResult(
+        stage="ingest", rows_in=rows, rows_out=rows, seconds=time.perf_counter() - started,
+        details={"batch_id": batch_id, "manifest": manifest, "source": source.kind,
+                 "tables": {p.table: p.rows for p in written}})

@@ -1,0 +1,1 @@
+"""SQL of the transform, one file per output relation (a package so the wheel ships it)."""

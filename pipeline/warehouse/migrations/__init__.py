@@ -1,0 +1,1 @@
+"""Versioned warehouse migrations, NNNN_name.sql (a package so the wheel ships them)."""

@@ -1,0 +1,104 @@
+"""The Azure platform: one resource group, the concerns composed in dependency order, the contract.
+
+Order matters only through outputs: network -> storage and database -> secrets (the vault holds
+the database password) -> registry -> identity (scoped to containers, vault and registry) ->
+compute (waits for the identity's grants) -> monitoring (watches the job).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_azure_native as azure_native
+import pulumi_docker_build as docker_build
+import pulumi_random as random
+from pulumi_azure_native import authorization, resources
+
+from components.azure.compute import AzureCompute, ComputeArgs
+from components.azure.database import AzureDatabase, DatabaseArgs
+from components.azure.iam import AzureJobIdentity, IdentityArgs
+from components.azure.monitoring import AzureMonitoring, MonitoringArgs
+from components.azure.network import AzureNetwork, NetworkArgs
+from components.azure.registry import AzureRegistry, RegistryArgs
+from components.azure.scope import AzureScope
+from components.azure.secrets import AzureSecrets, SecretsArgs, vault_secret_name
+from components.azure.storage import AzureStorage, StorageArgs
+from components.context import StackContext
+from components.contract import SECRET_ENV_VARS, PlatformOutputs, job_environment
+
+
+def secret_values(ctx: StackContext, database: AzureDatabase) -> dict[str, pulumi.Output[str]]:
+    """The value of every secret variable of the contract; fails loudly when one is unknown."""
+    values = {
+        "TRICLOUD_SOURCE_URL": ctx.source_database_url,
+        "TRICLOUD_WAREHOUSE_PASSWORD": database.password,
+    }
+    if set(values) != set(SECRET_ENV_VARS):
+        raise ValueError(f"Azure secrets {sorted(values)} != contract {sorted(SECRET_ENV_VARS)}")
+    return values
+
+
+class AzurePlatform(pulumi.ComponentResource):
+    """Everything one Azure stack runs, under one explicit provider and one resource group."""
+
+    outputs: PlatformOutputs
+
+    def __init__(self, name: str, ctx: StackContext,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("tricloud:azure:Platform", name, None, opts)
+        provider = azure_native.Provider(
+            "azure-native", location=ctx.platform.region,
+            opts=pulumi.ResourceOptions(parent=self))
+        client = authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(parent=self, provider=provider))
+        group = resources.ResourceGroup(
+            f"tricloud-{ctx.stack}", location=ctx.platform.region, tags=ctx.tags,
+            opts=pulumi.ResourceOptions(parent=self, provider=provider))
+        own = pulumi.ResourceOptions(parent=self)
+        scope = AzureScope(ctx=ctx, provider=provider, resource_group_name=group.name,
+                           location=ctx.platform.region,
+                           subscription_id=client.subscription_id, tenant_id=client.tenant_id,
+                           random_provider=random.Provider("random", opts=own),
+                           image_provider=docker_build.Provider("docker-build", opts=own))
+        child = pulumi.ResourceOptions(parent=self)
+
+        net = AzureNetwork("network", NetworkArgs(
+            scope, ctx.platform.network.cidr, ctx.platform.network.nat), child)
+        lake = AzureStorage("storage", StorageArgs(scope, net.apps_subnet_id), child)
+        db = AzureDatabase("database", DatabaseArgs(
+            scope, net.database_subnet_id, net.postgres_dns_zone_id), child)
+        values = secret_values(ctx, db)
+        vault = AzureSecrets("secrets", SecretsArgs(
+            scope, net.apps_subnet_id,
+            {vault_secret_name(k): v for k, v in values.items()}), child)
+        secret_uris: Mapping[str, pulumi.Output[str]] = {
+            k: vault.secret_uris[vault_secret_name(k)] for k in values}
+        registry = AzureRegistry("registry", RegistryArgs(scope), child)
+        identity = AzureJobIdentity("identity", IdentityArgs(
+            scope, lake.container_ids, vault.vault_id, registry.registry_id), child)
+        plain_env = job_environment(
+            raw_storage_uri=lake.uris["raw"], processed_storage_uri=lake.uris["processed"],
+            warehouse_host=db.host, warehouse_port=db.port, warehouse_database=db.database,
+            warehouse_user=db.user, environment=ctx.platform.environment.value)
+        compute = AzureCompute("compute", ComputeArgs(
+            scope=scope, subnet_id=net.apps_subnet_id, identity_id=identity.id,
+            login_server=registry.login_server, image=registry.image_ref,
+            plain_env=plain_env, secret_env=secret_uris, grants=identity.grants), child)
+        AzureMonitoring("monitoring", MonitoringArgs(
+            scope, compute.workspace_id, compute.job_name), child)
+
+        self.outputs = PlatformOutputs(
+            raw_storage_uri=lake.uris["raw"],
+            processed_storage_uri=lake.uris["processed"],
+            warehouse_host=db.host,
+            warehouse_port=db.port,
+            warehouse_database=db.database,
+            warehouse_user=db.user,
+            warehouse_secret_ref=secret_uris["TRICLOUD_WAREHOUSE_PASSWORD"],
+            source_secret_ref=secret_uris["TRICLOUD_SOURCE_URL"],
+            job_name=compute.job_name,
+            image_repository=registry.repository,
+            schedule=pulumi.Output.from_input(ctx.platform.pipeline.schedule),
+        )
+        self.register_outputs(self.outputs.as_dict())

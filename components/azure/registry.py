@@ -1,0 +1,60 @@
+"""The image registry (ACR) and the pipeline image built from ``pipeline/`` and pushed to it.
+
+The admin user and anonymous pull are off: the job pulls with its managed identity (AcrPull),
+and the push authenticates as the deployer (``az acr login`` puts an Entra token in the local
+Docker credential store), so no registry password exists anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import containerregistry
+
+from components.azure.scope import AzureScope
+from components.image import pipeline_image
+from components.naming import AZURE_CONTAINER_REGISTRY, physical_name
+
+REPOSITORY = "tricloud-pipeline"
+
+
+@dataclass(frozen=True)
+class RegistryArgs:
+    scope: AzureScope
+
+
+class AzureRegistry(pulumi.ComponentResource):
+    """ACR plus the shared pipeline image pushed to ``<login server>/tricloud-pipeline``."""
+
+    registry_id: pulumi.Output[str]
+    login_server: pulumi.Output[str]
+    repository: pulumi.Output[str]
+    image_ref: pulumi.Output[str]
+
+    def __init__(self, name: str, args: RegistryArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("tricloud:azure:Registry", name, None, opts)
+        scope = args.scope
+        ctx = scope.ctx
+        registry = containerregistry.Registry(
+            "registry", resource_group_name=scope.resource_group_name, location=scope.location,
+            registry_name=physical_name(AZURE_CONTAINER_REGISTRY, "tricloud", ctx.stack,
+                                        unique_for=ctx.stack),
+            sku=containerregistry.SkuArgs(name="Standard" if ctx.is_prod else "Basic"),
+            admin_user_enabled=False, anonymous_pull_enabled=False,
+            tags=scope.tags, opts=scope.opts(self))
+        repository = registry.login_server.apply(lambda server: f"{server}/{REPOSITORY}")
+        image = pipeline_image(
+            "pipeline-image", repository=repository, registry=registry.login_server,
+            username=None, password=None,
+            opts=pulumi.ResourceOptions(parent=self, provider=scope.image_provider))
+
+        self.registry_id = registry.id
+        self.login_server = registry.login_server
+        self.repository = repository
+        # Pin the job to the pushed digest so a new build is a visible diff and a new revision.
+        self.image_ref = image.ref
+        self.register_outputs({"registry_id": self.registry_id,
+                               "login_server": self.login_server,
+                               "repository": self.repository, "image_ref": self.image_ref})

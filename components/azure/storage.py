@@ -1,0 +1,98 @@
+"""The data lake: one StorageV2 account with ``raw`` and ``processed`` containers.
+
+Everything authenticates with Entra ID (shared keys off, so a leaked key or SAS cannot exist),
+the data plane admits only the stack's apps subnet, and versioning plus soft delete make an
+overwrite or a delete recoverable for the stack's recovery window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import authorization, storage
+
+from components.azure.scope import AzureScope
+from components.naming import AZURE_STORAGE_ACCOUNT, physical_name
+
+ZONES = ("raw", "processed")
+
+
+@dataclass(frozen=True)
+class StorageArgs:
+    scope: AzureScope
+    apps_subnet_id: pulumi.Input[str]
+
+
+def abfs_uri(container: str, account: str) -> str:
+    """The URI pyarrow's AzureFileSystem reads: ``abfs://<container>@<account>.dfs...``."""
+    return f"abfs://{container}@{account}.dfs.core.windows.net/"
+
+
+class AzureStorage(pulumi.ComponentResource):
+    """Storage account, blob data protection, the two containers, a delete lock in prod."""
+
+    account_name: pulumi.Output[str]
+    account_id: pulumi.Output[str]
+    container_ids: dict[str, pulumi.Output[str]]
+    uris: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: StorageArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("tricloud:azure:Storage", name, None, opts)
+        scope = args.scope
+        ctx = scope.ctx
+        rg = scope.resource_group_name
+        # Zone-redundant in prod so a zone outage does not stop the pipeline; LRS is enough in dev.
+        sku = "Standard_ZRS" if ctx.is_prod else "Standard_LRS"
+        account = storage.StorageAccount(
+            "lake", resource_group_name=rg, location=scope.location,
+            account_name=physical_name(AZURE_STORAGE_ACCOUNT, "tc", ctx.stack,
+                                       unique_for=ctx.stack),
+            kind="StorageV2", sku=storage.SkuArgs(name=sku), access_tier="Hot",
+            enable_https_traffic_only=True, minimum_tls_version="TLS1_2",
+            allow_blob_public_access=False, allow_shared_key_access=False,
+            default_to_o_auth_authentication=True, allow_cross_tenant_replication=False,
+            public_network_access="Enabled",
+            network_rule_set=storage.NetworkRuleSetArgs(
+                default_action="Deny", bypass="AzureServices",
+                virtual_network_rules=[storage.VirtualNetworkRuleArgs(
+                    virtual_network_resource_id=args.apps_subnet_id, action="Allow")]),
+            encryption=storage.EncryptionArgs(
+                key_source="Microsoft.Storage", require_infrastructure_encryption=True,
+                services=storage.EncryptionServicesArgs(
+                    blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"))),
+            tags=scope.tags, opts=scope.data_opts(self))
+        # The recovery window of blobs follows the database's: one notion of "how far back".
+        days = ctx.platform.database.backup_retention_days
+        service = storage.BlobServiceProperties(
+            "blob-protection", resource_group_name=rg, account_name=account.name,
+            blob_services_name="default", is_versioning_enabled=True,
+            delete_retention_policy=storage.DeleteRetentionPolicyArgs(enabled=True, days=days),
+            container_delete_retention_policy=storage.DeleteRetentionPolicyArgs(
+                enabled=True, days=days),
+            opts=scope.opts(self))
+        containers = {
+            zone: storage.BlobContainer(
+                zone, resource_group_name=rg, account_name=account.name, container_name=zone,
+                public_access="None", opts=scope.data_opts(self, depends_on=[service]))
+            for zone in ZONES
+        }
+        if ctx.protect_data:
+            authorization.ManagementLockByScope(
+                "lake-lock", scope=account.id, level="CanNotDelete",
+                notes="tricloud: the prod data lake cannot be deleted while this lock exists.",
+                opts=scope.opts(self))
+
+        self.account_name = account.name
+        self.account_id = account.id
+        self.container_ids = {zone: c.id for zone, c in containers.items()}
+        self.uris = {
+            zone: pulumi.Output.all(c.name, account.name).apply(lambda v: abfs_uri(v[0], v[1]))
+            for zone, c in containers.items()
+        }
+        self.register_outputs({
+            "account_name": self.account_name, "account_id": self.account_id,
+            **{f"{zone}_container_id": cid for zone, cid in self.container_ids.items()},
+            **{f"{zone}_uri": uri for zone, uri in self.uris.items()},
+        })

@@ -1,0 +1,88 @@
+"""Azure compute: ACR without admin user, VNet-injected environment, the scheduled job."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.contract import SECRET_ENV_VARS
+from pipeline.settings import ENV_VARS
+from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
+
+pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
+JOB = f"{AZ}:app:Job"
+
+
+def job(synth, stack):
+    return synth(stack).one(JOB).inputs
+
+
+def test_registry_admin_user_and_anonymous_pull_are_off(synth, stack):
+    registry = synth(stack).one(f"{AZ}:containerregistry:Registry").inputs
+    assert registry["adminUserEnabled"] is False
+    assert registry["anonymousPullEnabled"] is False
+
+
+def test_image_is_built_from_pipeline_and_pushed_to_this_registry(synth, stack):
+    plan = synth(stack)
+    image = plan.one("docker-build:index:Image").inputs
+    login = plan.one(f"{AZ}:containerregistry:Registry").inputs["registryName"] + ".azurecr.io"
+    assert image["push"] is True
+    assert image["dockerfile"]["location"].endswith("pipeline/Dockerfile")
+    assert all(t.startswith(f"{login}/") for t in image["tags"])
+    container = job(synth, stack)["template"]["containers"][0]
+    assert container["image"].startswith(f"{login}/tricloud-pipeline@sha256:")
+
+
+def test_environment_is_internal_in_the_apps_subnet_and_logs_to_the_workspace(synth, stack):
+    plan = synth(stack)
+    env = plan.one(f"{AZ}:app:ManagedEnvironment").inputs
+    assert env["vnetConfiguration"] == {
+        "infrastructureSubnetId": arm_id(plan, f"{AZ}:network:Subnet", "apps"), "internal": True}
+    logs = env["appLogsConfiguration"]
+    assert logs["destination"] == "log-analytics"
+    assert logs["logAnalyticsConfiguration"]["sharedKey"] == "[secret]"
+    assert plan.one(JOB).inputs["environmentId"] == arm_id(plan, f"{AZ}:app:ManagedEnvironment")
+
+
+def test_log_retention_comes_from_the_config(synth, stack):
+    workspace = synth(stack).one(f"{AZ}:operationalinsights:Workspace").inputs
+    assert workspace["retentionInDays"] == platform_of(stack).monitoring.log_retention_days
+
+
+def test_job_runs_on_the_stacks_schedule_with_timeout_and_retries(synth, stack):
+    pipeline = platform_of(stack).pipeline
+    config = job(synth, stack)["configuration"]
+    assert config["triggerType"] == "Schedule"
+    assert config["scheduleTriggerConfig"]["cronExpression"] == pipeline.schedule
+    assert config["replicaTimeout"] == pipeline.timeout_minutes * 60
+    assert config["replicaRetryLimit"] == pipeline.retries
+
+
+def test_job_resources_come_from_the_config(synth, stack):
+    pipeline = platform_of(stack).pipeline
+    resources = job(synth, stack)["template"]["containers"][0]["resources"]
+    assert resources == {"cpu": pipeline.cpu, "memory": f"{pipeline.memory_gb:g}Gi"}
+
+
+def test_job_environment_is_exactly_the_contract(synth, stack):
+    env = job(synth, stack)["template"]["containers"][0]["env"]
+    names = [e["name"] for e in env]
+    assert len(names) == len(set(names))
+    assert set(names) == {v.name for v in ENV_VARS if v.required_in_cloud}
+    for e in env:
+        if e["name"] in SECRET_ENV_VARS:
+            assert set(e) == {"name", "secretRef"}, e
+        else:
+            assert set(e) == {"name", "value"} and e["value"], e
+
+
+def test_secrets_are_key_vault_references_of_this_stacks_vault(synth, stack):
+    plan = synth(stack)
+    vault = plan.one(f"{AZ}:keyvault:Vault").inputs["vaultName"]
+    secrets = job(synth, stack)["configuration"]["secrets"]
+    env = job(synth, stack)["template"]["containers"][0]["env"]
+    refs = {e["secretRef"] for e in env if "secretRef" in e}
+    assert {s["name"] for s in secrets} == refs
+    for s in secrets:
+        assert "value" not in s
+        assert s["keyVaultUrl"] == f"https://{vault}.vault.azure.net/secrets/{s['name']}"

@@ -1,0 +1,149 @@
+"""The Azure inventory: resource types and counts per stack, checked in and compared on every run.
+
+When a change to the inventory is intended, regenerate the table below with:
+
+    .venv/bin/python -m tests.infra.test_azure_inventory
+
+and review the diff of this file like any other change.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.infra.test_azure_support import AZURE_STACKS
+
+# BEGIN INVENTORY (generated)
+EXPECTED: dict[str, dict[str, int]] = {
+    'dev-azure': {
+        'azure-native:app:Job': 1,
+        'azure-native:app:ManagedEnvironment': 1,
+        'azure-native:authorization:RoleAssignment': 4,
+        'azure-native:containerregistry:Registry': 1,
+        'azure-native:dbforpostgresql:Configuration': 2,
+        'azure-native:dbforpostgresql:Database': 1,
+        'azure-native:dbforpostgresql:Server': 1,
+        'azure-native:keyvault:Secret': 2,
+        'azure-native:keyvault:Vault': 1,
+        'azure-native:managedidentity:UserAssignedIdentity': 1,
+        'azure-native:monitor:ActionGroup': 1,
+        'azure-native:monitor:ScheduledQueryRule': 1,
+        'azure-native:network:NatGateway': 1,
+        'azure-native:network:NetworkSecurityGroup': 2,
+        'azure-native:network:PublicIPAddress': 1,
+        'azure-native:network:Subnet': 2,
+        'azure-native:network:VirtualNetwork': 1,
+        'azure-native:operationalinsights:Workspace': 1,
+        'azure-native:privatedns:PrivateZone': 1,
+        'azure-native:privatedns:VirtualNetworkLink': 1,
+        'azure-native:resources:ResourceGroup': 1,
+        'azure-native:storage:BlobContainer': 2,
+        'azure-native:storage:BlobServiceProperties': 1,
+        'azure-native:storage:StorageAccount': 1,
+        'docker-build:index:Image': 1,
+        'pulumi:providers:azure-native': 1,
+        'pulumi:providers:docker-build': 1,
+        'pulumi:providers:random': 1,
+        'random:index/randomPassword:RandomPassword': 1,
+        'tricloud:azure:Compute': 1,
+        'tricloud:azure:Database': 1,
+        'tricloud:azure:JobIdentity': 1,
+        'tricloud:azure:Monitoring': 1,
+        'tricloud:azure:Network': 1,
+        'tricloud:azure:Platform': 1,
+        'tricloud:azure:Registry': 1,
+        'tricloud:azure:Secrets': 1,
+        'tricloud:azure:Storage': 1,
+    },
+    'prod-azure': {
+        'azure-native:app:Job': 1,
+        'azure-native:app:ManagedEnvironment': 1,
+        'azure-native:authorization:ManagementLockByScope': 2,
+        'azure-native:authorization:RoleAssignment': 4,
+        'azure-native:containerregistry:Registry': 1,
+        'azure-native:dbforpostgresql:Configuration': 2,
+        'azure-native:dbforpostgresql:Database': 1,
+        'azure-native:dbforpostgresql:Server': 1,
+        'azure-native:keyvault:Secret': 2,
+        'azure-native:keyvault:Vault': 1,
+        'azure-native:managedidentity:UserAssignedIdentity': 1,
+        'azure-native:monitor:ActionGroup': 1,
+        'azure-native:monitor:ScheduledQueryRule': 1,
+        'azure-native:network:NatGateway': 1,
+        'azure-native:network:NetworkSecurityGroup': 2,
+        'azure-native:network:PublicIPAddress': 1,
+        'azure-native:network:Subnet': 2,
+        'azure-native:network:VirtualNetwork': 1,
+        'azure-native:operationalinsights:Workspace': 1,
+        'azure-native:privatedns:PrivateZone': 1,
+        'azure-native:privatedns:VirtualNetworkLink': 1,
+        'azure-native:resources:ResourceGroup': 1,
+        'azure-native:storage:BlobContainer': 2,
+        'azure-native:storage:BlobServiceProperties': 1,
+        'azure-native:storage:StorageAccount': 1,
+        'docker-build:index:Image': 1,
+        'pulumi:providers:azure-native': 1,
+        'pulumi:providers:docker-build': 1,
+        'pulumi:providers:random': 1,
+        'random:index/randomPassword:RandomPassword': 1,
+        'tricloud:azure:Compute': 1,
+        'tricloud:azure:Database': 1,
+        'tricloud:azure:JobIdentity': 1,
+        'tricloud:azure:Monitoring': 1,
+        'tricloud:azure:Network': 1,
+        'tricloud:azure:Platform': 1,
+        'tricloud:azure:Registry': 1,
+        'tricloud:azure:Secrets': 1,
+        'tricloud:azure:Storage': 1,
+    },
+}
+# END INVENTORY
+
+
+def inventory(plan) -> dict[str, int]:  # plan: tricloud.plan.StackPlan
+    return dict(sorted(Counter(r.type for r in plan.resources).items()))
+
+
+@pytest.mark.parametrize("stack", AZURE_STACKS)
+def test_inventory_matches_the_checked_in_table(synth, stack):
+    assert stack in EXPECTED, f"{stack} has no inventory: run python -m {__name__}"
+    assert inventory(synth(stack)) == EXPECTED[stack], (
+        f"inventory of {stack} changed; if intended, run: python -m {__name__}")
+
+
+def test_prod_differs_from_dev_only_by_the_delete_locks():
+    dev, prod = EXPECTED["dev-azure"], EXPECTED["prod-azure"]
+    diff = {t: prod.get(t, 0) - dev.get(t, 0) for t in {*dev, *prod}}
+    assert {t: n for t, n in diff.items() if n} == {
+        "azure-native:authorization:ManagementLockByScope": 2}
+
+
+def _render(tables: dict[str, dict[str, int]]) -> str:
+    lines = ["EXPECTED: dict[str, dict[str, int]] = {"]
+    for stack, table in sorted(tables.items()):
+        lines.append(f"    {stack!r}: {{")
+        lines += [f"        {t!r}: {n}," for t, n in table.items()]
+        lines.append("    },")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def regenerate() -> None:
+    from tests.infra.conftest import _synth
+
+    path = Path(__file__)
+    tables = {stack: inventory(_synth(stack)) for stack in AZURE_STACKS}
+    text = re.sub(r"(# BEGIN INVENTORY \(generated\)\n).*?(\n# END INVENTORY)",
+                  lambda m: m.group(1) + _render(tables) + m.group(2),
+                  path.read_text(), flags=re.S)
+    path.write_text(text)
+    print(f"wrote {path} ({', '.join(tables)})", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    regenerate()

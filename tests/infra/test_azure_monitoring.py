@@ -1,0 +1,28 @@
+"""Azure monitoring: a log alert on failed job executions, mailed to the stack's on-call."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
+
+pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
+
+
+def test_action_group_mails_the_stacks_alert_emails(synth, stack):
+    group = synth(stack).one(f"{AZ}:monitor:ActionGroup").inputs
+    assert group["enabled"] is True
+    assert len(group["groupShortName"]) <= 12
+    assert [r["emailAddress"] for r in group["emailReceivers"]] == platform_of(stack).alerts.emails
+
+
+def test_failed_executions_alert_watches_the_job_and_notifies_the_group(synth, stack):
+    plan = synth(stack)
+    rule = plan.one(f"{AZ}:monitor:ScheduledQueryRule").inputs
+    job_name = plan.one(f"{AZ}:app:Job").inputs["jobName"]
+    assert rule["enabled"] is True and rule["kind"] == "LogAlert"
+    assert rule["scopes"] == [arm_id(plan, f"{AZ}:operationalinsights:Workspace")]
+    assert rule["actions"]["actionGroups"] == [arm_id(plan, f"{AZ}:monitor:ActionGroup")]
+    condition = rule["criteria"]["allOf"][0]
+    assert f'JobName_s == "{job_name}"' in condition["query"]
+    assert condition["operator"] == "GreaterThan" and condition["threshold"] == 0

@@ -1,0 +1,83 @@
+"""Azure storage: Entra-only, TLS 1.2, private to the VNet, versioned, soft-deleted, protected."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
+
+pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
+ACCOUNT = f"{AZ}:storage:StorageAccount"
+
+
+def account(synth, stack):
+    return synth(stack).one(ACCOUNT).inputs
+
+
+def test_account_is_storage_v2_https_only_tls12(synth, stack):
+    inputs = account(synth, stack)
+    assert inputs["kind"] == "StorageV2"
+    assert inputs["enableHttpsTrafficOnly"] is True
+    assert inputs["minimumTlsVersion"] == "TLS1_2"
+
+
+def test_blob_public_access_is_off(synth, stack):
+    assert account(synth, stack)["allowBlobPublicAccess"] is False
+    for container in synth(stack).of_type(f"{AZ}:storage:BlobContainer"):
+        assert container.inputs["publicAccess"] == "None"
+
+
+def test_shared_key_access_is_off(synth, stack):
+    inputs = account(synth, stack)
+    assert inputs["allowSharedKeyAccess"] is False
+    assert inputs["defaultToOAuthAuthentication"] is True
+
+
+def test_network_access_is_restricted_to_the_apps_subnet(synth, stack):
+    plan = synth(stack)
+    rules = plan.one(ACCOUNT).inputs["networkRuleSet"]
+    assert rules["defaultAction"] == "Deny"
+    assert [r["virtualNetworkResourceId"] for r in rules["virtualNetworkRules"]] == [
+        arm_id(plan, f"{AZ}:network:Subnet", "apps")]
+    assert not rules.get("ipRules")
+
+
+def test_infrastructure_encryption_is_on(synth, stack):
+    encryption = account(synth, stack)["encryption"]
+    assert encryption["requireInfrastructureEncryption"] is True
+    assert encryption["services"]["blob"]["enabled"] is True
+
+
+def test_versioning_and_soft_delete_keep_the_recovery_window(synth, stack):
+    service = synth(stack).one(f"{AZ}:storage:BlobServiceProperties").inputs
+    days = platform_of(stack).database.backup_retention_days
+    assert service["isVersioningEnabled"] is True
+    assert service["deleteRetentionPolicy"] == {"enabled": True, "days": days}
+    assert service["containerDeleteRetentionPolicy"] == {"enabled": True, "days": days}
+
+
+def test_raw_and_processed_containers_exist(synth, stack):
+    containers = synth(stack).of_type(f"{AZ}:storage:BlobContainer")
+    assert sorted(c.inputs["containerName"] for c in containers) == ["processed", "raw"]
+
+
+def test_data_stores_are_protected_and_locked_only_when_the_stack_protects_data(synth, stack):
+    plan = synth(stack)
+    protect = platform_of(stack).database.deletion_protection
+    assert protect == (plan.environment == "prod")
+    stores = [plan.one(ACCOUNT), *plan.of_type(f"{AZ}:storage:BlobContainer"),
+              plan.one(f"{AZ}:dbforpostgresql:Server"), plan.one(f"{AZ}:dbforpostgresql:Database"),
+              plan.one(f"{AZ}:keyvault:Vault")]
+    for store in stores:
+        assert (store.protect, store.retain_on_delete) == (protect, protect), store.name
+    lock_type = f"{AZ}:authorization:ManagementLockByScope"
+    locks = {lock.inputs["scope"] for lock in plan.of_type(lock_type)}
+    expected = {arm_id(plan, ACCOUNT), arm_id(plan, f"{AZ}:dbforpostgresql:Server")}
+    assert locks == (expected if protect else set())
+    assert all(lock.inputs["level"] == "CanNotDelete"
+               for lock in plan.of_type(lock_type))
+
+
+def test_prod_storage_is_zone_redundant(synth, stack):
+    sku = account(synth, stack)["sku"]["name"]
+    assert sku == ("Standard_ZRS" if stack.startswith("prod") else "Standard_LRS")

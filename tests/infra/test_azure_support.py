@@ -1,0 +1,56 @@
+"""Helpers shared by the Azure infra tests (no tests here): stacks, lookups, expected values."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from functools import cache
+from typing import Any
+
+from components.tags import standard_tags
+from config.schema import PlatformConfig
+from config.stacks import STACKS_DIR
+from tests.infra.conftest import stacks_of
+from tricloud.plan import PlannedResource, StackPlan
+
+AZURE_STACKS = stacks_of("azure")
+AZ = "azure-native"
+
+
+@cache
+def platform_of(stack: str) -> PlatformConfig:
+    """The validated config of a stack, as the program saw it."""
+    from config.loader import load_stack_file
+
+    return load_stack_file(STACKS_DIR / f"Pulumi.{stack}.yaml").platform
+
+
+def tags_of(stack: str) -> dict[str, str]:
+    return standard_tags(platform_of(stack), stack)
+
+
+def by_name(plan: StackPlan, type_: str, name: str) -> PlannedResource:
+    found = [r for r in plan.of_type(type_) if r.name == name]
+    assert len(found) == 1, f"{plan.stack}: expected one {type_} named {name}, got {len(found)}"
+    return found[0]
+
+
+def mocked_state(plan: StackPlan, resource: PlannedResource) -> dict[str, Any]:
+    """What the mock engine answered for a resource (its ARM id, principal id, ...)."""
+    from components.azure.mocks import AzureMockResponder
+
+    responder = AzureMockResponder(platform_of(plan.stack))
+    return responder.resource_state(resource.type, resource.name, resource.inputs)
+
+
+def arm_id(plan: StackPlan, type_: str, name: str | None = None) -> str:
+    resource = by_name(plan, type_, name) if name else plan.one(type_)
+    return mocked_state(plan, resource)["id"]
+
+
+@cache
+def is_taggable(type_: str) -> bool:
+    """Whether the azure-native SDK class of a type token accepts ``tags`` (asks the SDK)."""
+    _, module, cls = type_.split(":")
+    resource_class = getattr(importlib.import_module(f"pulumi_azure_native.{module}"), cls)
+    return "tags" in inspect.signature(resource_class._internal_init).parameters

@@ -1,0 +1,42 @@
+"""AWS physical names, as pure functions over ``components.naming``.
+
+Names that policies, event patterns or log-group paths must know *before* the resource exists
+(task family, database identifier, log groups) are set explicitly rather than auto-named, so
+those references are plain strings and a plan diff shows the real name. Every name carries the
+stack, so two stacks in one account never collide and a reviewer can tell whose a resource is.
+"""
+
+from __future__ import annotations
+
+from components.naming import S3_BUCKET, NameRule, physical_name
+
+PROJECT = "tricloud"
+
+# Rules for the AWS kinds this package names (candidates for components/naming.py; see report).
+AWS_RESOURCE = NameRule(63)          # RDS identifiers, ECS families, SQS/SNS/ECR names, roles
+IAM_ROLE = NameRule(64)
+LOG_GROUP = NameRule(512, allowed="a-z0-9-/._")
+
+
+def stack_name(stack: str, purpose: str) -> str:
+    """``tricloud-<stack>-<purpose>``, shortened from the left so the purpose stays readable."""
+    return physical_name(AWS_RESOURCE, PROJECT, stack, purpose)
+
+
+def role_name(stack: str, purpose: str) -> str:
+    return physical_name(IAM_ROLE, PROJECT, stack, purpose)
+
+
+def bucket_name(stack: str, zone: str, account_id: str) -> str:
+    """S3 names are global across all AWS accounts: hash the account with the stack."""
+    return physical_name(S3_BUCKET, PROJECT, stack, zone, unique_for=f"{account_id}/{stack}")
+
+
+def log_group_name(kind: str, stack: str, purpose: str) -> str:
+    """``/tricloud/<stack>/<kind>/<purpose>``: one prefix per stack, easy to scope and to find."""
+    return "/" + "/".join(physical_name(LOG_GROUP, p) for p in (PROJECT, stack, kind, purpose))
+
+
+def rds_log_group_name(identifier: str, log: str) -> str:
+    """The fixed path RDS exports to; creating it first lets us set its retention."""
+    return f"/aws/rds/instance/{identifier}/{log}"

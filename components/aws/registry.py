@@ -1,0 +1,79 @@
+"""ECR: the pipeline's image repository, and the image built from ``pipeline/`` pushed to it.
+
+Tags are immutable except the moving ``latest`` the shared image builder pushes; the task
+definition pins the pushed *digest*, so what runs is exactly what was built and scanned.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_docker_build as docker_build
+
+from components.aws import names
+from components.image import pipeline_image
+
+KEEP_IMAGES = 20
+UNTAGGED_DAYS = 14
+
+
+@dataclass(frozen=True)
+class RegistryArgs:
+    stack: str
+    kms_key_arn: pulumi.Input[str] | None
+    protect: bool
+
+
+def lifecycle_policy() -> str:
+    """Untagged layers go after two weeks; at most the newest KEEP_IMAGES images are kept."""
+    return json.dumps({"rules": [
+        {"rulePriority": 1, "description": f"expire untagged images after {UNTAGGED_DAYS} days",
+         "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
+                       "countUnit": "days", "countNumber": UNTAGGED_DAYS},
+         "action": {"type": "expire"}},
+        {"rulePriority": 2, "description": f"keep the newest {KEEP_IMAGES} images",
+         "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
+                       "countNumber": KEEP_IMAGES},
+         "action": {"type": "expire"}},
+    ]})
+
+
+class ImageRegistry(pulumi.ComponentResource):
+    """The repository (scan on push, immutable tags, lifecycle) and the pushed pipeline image."""
+
+    def __init__(self, name: str, args: RegistryArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("tricloud:aws:ImageRegistry", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        encryption = ({"encryption_type": "KMS", "kms_key": args.kms_key_arn}
+                      if args.kms_key_arn is not None else {"encryption_type": "AES256"})
+        self.repository = aws.ecr.Repository(
+            "pipeline", name=names.stack_name(args.stack, "pipeline"),
+            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
+            image_tag_mutability_exclusion_filters=[{"filter": "latest",
+                                                     "filter_type": "WILDCARD"}],
+            image_scanning_configuration={"scan_on_push": True},
+            encryption_configurations=[encryption],
+            force_delete=not args.protect, opts=child)
+        aws.ecr.LifecyclePolicy("pipeline", repository=self.repository.name,
+                                policy=lifecycle_policy(), opts=child)
+
+        token = aws.ecr.get_authorization_token_output(
+            registry_id=self.repository.registry_id,
+            opts=pulumi.InvokeOutputOptions(parent=self))
+        # An explicit builder provider too: nothing in the stack may use an ambient default.
+        builder = docker_build.Provider("docker-build", opts=child)
+        self.image = pipeline_image(
+            "pipeline",
+            repository=self.repository.repository_url,
+            registry=self.repository.repository_url.apply(lambda url: url.split("/")[0]),
+            username=token.user_name,
+            password=token.password,
+            opts=pulumi.ResourceOptions(parent=self, provider=builder),
+        )
+        self.image_ref = self.image.ref
+        self.register_outputs({"repository_url": self.repository.repository_url,
+                               "image_ref": self.image.ref})

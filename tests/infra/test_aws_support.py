@@ -1,0 +1,106 @@
+"""Helpers shared by the AWS infra tests (no tests here): stacks, configs, lookups, policies.
+
+The plan records each resource's *inputs*; the ids and ARNs a resource gets back come from the
+AWS mock responder, so ``state_of`` replays it to link resources (which security group a rule
+belongs to, which ARNs belong to this stack).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from components.aws.mocks import AwsMockResponder
+from config.loader import load_stack_file
+from config.schema import PlatformConfig
+from config.stacks import STACKS_DIR
+from tests.infra.conftest import stacks_of
+from tricloud.plan import PlannedResource, StackPlan
+
+AWS_STACKS: list[str] = stacks_of("aws")
+PLATFORM_TYPE = "tricloud:aws:Platform"
+PROVIDER_TYPE = "pulumi:providers:aws"
+LIFECYCLE_TYPE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+
+
+@cache
+def platform_of(stack: str) -> PlatformConfig:
+    """The validated config the stack was synthesised from (what the plan must reflect)."""
+    return load_stack_file(STACKS_DIR / f"Pulumi.{stack}.yaml").platform
+
+
+def is_prod(plan: StackPlan) -> bool:
+    return plan.environment == "prod"
+
+
+def aws_resources(plan: StackPlan) -> list[PlannedResource]:
+    return [r for r in plan.resources if r.custom and r.type.startswith("aws:")]
+
+
+def by_name(plan: StackPlan, type_: str, name: str) -> PlannedResource:
+    found = [r for r in plan.of_type(type_) if r.name == name]
+    assert len(found) == 1, f"{plan.stack}: expected one {type_} named {name}, found {found}"
+    return found[0]
+
+
+def state_of(plan: StackPlan, resource: PlannedResource) -> dict[str, Any]:
+    """What the mocked engine answered for this resource (its id, ARN and other outputs)."""
+    return AwsMockResponder(platform_of(plan.stack)).resource_state(
+        resource.type, resource.name, resource.inputs)
+
+
+def id_of(plan: StackPlan, resource: PlannedResource) -> str:
+    return str(state_of(plan, resource).get("id", f"{resource.name}-id"))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def stack_arns(plan: StackPlan) -> set[str]:
+    """Every ARN a resource of this stack has (its own ARN and ARNs it exposes, e.g. secrets)."""
+    return {s for r in aws_resources(plan) for s in _strings(state_of(plan, r))
+            if s.startswith("arn:aws:")}
+
+
+def is_stack_arn(arn: str, owned: set[str]) -> bool:
+    """An ARN of this stack, or a sub-resource pattern of one (objects, log streams)."""
+    return arn in owned or any(arn.startswith(base + sep) for base in owned for sep in "/:")
+
+
+def policies(plan: StackPlan) -> list[tuple[PlannedResource, str, dict[str, Any]]]:
+    """Every IAM policy document in the plan: (resource, input key, parsed document).
+
+    ECR lifecycle rules also sit under a ``policy`` input; they are not IAM and are skipped.
+    """
+    found = []
+    for r in aws_resources(plan):
+        for key in ("policy", "assumeRolePolicy"):
+            if isinstance(r.inputs.get(key), str) and r.type != LIFECYCLE_TYPE:
+                found.append((r, key, json.loads(r.inputs[key])))
+    return found
+
+
+def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    found = document["Statement"]
+    return found if isinstance(found, list) else [found]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def container(plan: StackPlan) -> dict[str, Any]:
+    definitions = json.loads(plan.one("aws:ecs/taskDefinition:TaskDefinition")
+                             .inputs["containerDefinitions"])
+    assert len(definitions) == 1
+    return definitions[0]

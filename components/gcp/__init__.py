@@ -1,0 +1,1 @@
+"""GCP platform components (pulumi-gcp); imported only when a stack chooses GCP."""

@@ -1,0 +1,56 @@
+"""The pipeline image's home: an Artifact Registry Docker repository, and the image pushed to it.
+
+Cleanup policies keep the repository from growing without bound: untagged images (superseded
+builds) go after a week, the most recent versions always stay so a rollback is possible.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.gcp.names import GCP_ARTIFACT_REPOSITORY
+from components.gcp.scope import GcpScope
+from components.image import pipeline_image
+from components.naming import physical_name
+
+IMAGE = "pipeline"
+KEEP_RECENT = 10
+UNTAGGED_MAX_AGE = f"{7 * 24 * 3600}s"
+
+
+class ImageRegistry(pulumi.ComponentResource):
+    """Repository plus the built image; ``image_ref`` pins the job to the pushed digest."""
+
+    repository: pulumi.Output[str]
+    image_ref: pulumi.Output[str]
+
+    def __init__(self, name: str, scope: GcpScope,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("tricloud:gcp:ImageRegistry", name, None, opts)
+        repo = gcp.artifactregistry.Repository(
+            "images", location=scope.region, format="DOCKER",
+            repository_id=physical_name(GCP_ARTIFACT_REPOSITORY, "tricloud", scope.ctx.stack),
+            description="tricloud pipeline images", labels=scope.labels,
+            cleanup_policy_dry_run=False,
+            cleanup_policies=[
+                gcp.artifactregistry.RepositoryCleanupPolicyArgs(
+                    id="keep-recent", action="KEEP",
+                    most_recent_versions=gcp.artifactregistry.
+                    RepositoryCleanupPolicyMostRecentVersionsArgs(keep_count=KEEP_RECENT)),
+                gcp.artifactregistry.RepositoryCleanupPolicyArgs(
+                    id="delete-untagged", action="DELETE",
+                    condition=gcp.artifactregistry.RepositoryCleanupPolicyConditionArgs(
+                        tag_state="UNTAGGED", older_than=UNTAGGED_MAX_AGE)),
+            ],
+            opts=scope.child(self))
+        self.repository = repo.registry_uri.apply(lambda uri: f"{uri}/{IMAGE}")
+        # Push with a short-lived token of whoever runs `pulumi up`; no stored key.
+        token = gcp.organizations.get_client_config_output(opts=scope.invoke(self)).access_token
+        image = pipeline_image(
+            IMAGE, repository=self.repository, registry=f"{scope.region}-docker.pkg.dev",
+            username="oauth2accesstoken", password=pulumi.Output.secret(token),
+            opts=pulumi.ResourceOptions(parent=self, provider=scope.image_provider,
+                                        depends_on=[repo]))
+        self.image_ref = image.ref
+        self.register_outputs({"repository": self.repository, "image_ref": self.image_ref})

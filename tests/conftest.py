@@ -1,4 +1,4 @@
-"""Suite-wide rules: tests that need a cloud account and the Pulumi CLI skip cleanly without them."""
+"""Suite-wide rules: tests needing a cloud account and the Pulumi CLI skip cleanly without them."""
 
 from __future__ import annotations
 

@@ -46,7 +46,8 @@ def _rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str,
             rows += _rows(nested, f"{key}.")
             continue
         section, _, leaf = key.partition(".")
-        per_env = [_yaml(ENVIRONMENT_DEFAULTS[e].get(section, {}).get(leaf, "")) for e in Environment]
+        per_env = [_yaml(ENVIRONMENT_DEFAULTS[e].get(section, {}).get(leaf, ""))
+                   for e in Environment]
         if any(per_env):
             default = " / ".join(per_env)
         elif info.is_required():

@@ -28,6 +28,12 @@ AZURE_STORAGE_ACCOUNT = NameRule(24, separator="", allowed="a-z0-9")
 AZURE_KEY_VAULT = NameRule(24)
 AZURE_CONTAINER_REGISTRY = NameRule(50, separator="", allowed="a-z0-9")
 GCP_SERVICE_ACCOUNT = NameRule(30)
+GCP_SECRET = NameRule(255, allowed="a-z0-9_-")
+GCP_ARTIFACT_REPOSITORY = NameRule(63)
+GCP_LOG_BUCKET = NameRule(100, allowed="a-z0-9_-")
+AWS_RESOURCE = NameRule(63)  # RDS identifiers, ECS families, SQS/SNS/ECR names
+AWS_IAM_ROLE = NameRule(64)
+AWS_LOG_GROUP = NameRule(512, allowed="a-z0-9-/._")
 
 
 def stack_hash(stack: str, length: int = 6) -> str:

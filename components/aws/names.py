@@ -8,14 +8,14 @@ stack, so two stacks in one account never collide and a reviewer can tell whose 
 
 from __future__ import annotations
 
-from components.naming import S3_BUCKET, NameRule, physical_name
-
-PROJECT = "tricloud"
-
-# Rules for the AWS kinds this package names (candidates for components/naming.py; see report).
-AWS_RESOURCE = NameRule(63)          # RDS identifiers, ECS families, SQS/SNS/ECR names, roles
-IAM_ROLE = NameRule(64)
-LOG_GROUP = NameRule(512, allowed="a-z0-9-/._")
+from components.naming import (
+    AWS_IAM_ROLE,
+    AWS_LOG_GROUP,
+    AWS_RESOURCE,
+    S3_BUCKET,
+    physical_name,
+)
+from components.tags import PROJECT
 
 
 def stack_name(stack: str, purpose: str) -> str:
@@ -24,7 +24,7 @@ def stack_name(stack: str, purpose: str) -> str:
 
 
 def role_name(stack: str, purpose: str) -> str:
-    return physical_name(IAM_ROLE, PROJECT, stack, purpose)
+    return physical_name(AWS_IAM_ROLE, PROJECT, stack, purpose)
 
 
 def bucket_name(stack: str, zone: str, account_id: str) -> str:
@@ -34,7 +34,7 @@ def bucket_name(stack: str, zone: str, account_id: str) -> str:
 
 def log_group_name(kind: str, stack: str, purpose: str) -> str:
     """``/tricloud/<stack>/<kind>/<purpose>``: one prefix per stack, easy to scope and to find."""
-    return "/" + "/".join(physical_name(LOG_GROUP, p) for p in (PROJECT, stack, kind, purpose))
+    return "/" + "/".join(physical_name(AWS_LOG_GROUP, p) for p in (PROJECT, stack, kind, purpose))
 
 
 def rds_log_group_name(identifier: str, log: str) -> str:

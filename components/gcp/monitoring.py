@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.names import GCP_LOG_BUCKET
 from components.gcp.scope import GcpScope
-from components.naming import physical_name
+from components.naming import GCP_LOG_BUCKET, physical_name
 
 SYSTEM_LOG = "run.googleapis.com%2Fvarlog%2Fsystem"
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.names import GCP_ARTIFACT_REPOSITORY
 from components.gcp.scope import GcpScope
 from components.image import pipeline_image
-from components.naming import physical_name
+from components.naming import GCP_ARTIFACT_REPOSITORY, physical_name
 
 IMAGE = "pipeline"
 KEEP_RECENT = 10

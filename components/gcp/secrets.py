@@ -12,9 +12,8 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.contract import SECRET_ENV_VARS
-from components.gcp.names import GCP_SECRET
 from components.gcp.scope import GcpScope
-from components.naming import physical_name
+from components.naming import GCP_SECRET, physical_name
 
 SOURCE_URL = "source-url"
 WAREHOUSE_PASSWORD = "warehouse-password"

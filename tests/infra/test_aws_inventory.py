@@ -3,22 +3,18 @@
 A change to what a stack creates must show up here, in review. When the change is intended,
 regenerate the table below and commit the diff:
 
-    .venv/bin/python -m tests.infra.test_aws_inventory --write
+    .venv/bin/python -m tests.infra.test_aws_inventory
 """
 
 from __future__ import annotations
 
-import re
-import sys
-from collections import Counter
-from pathlib import Path
-
 import pytest
 
+from tests.infra.inventory import inventory, regenerate
 from tests.infra.test_aws_support import AWS_STACKS
 
 # BEGIN INVENTORY (generated; see the module docstring)
-INVENTORY: dict[str, dict[str, int]] = {
+EXPECTED: dict[str, dict[str, int]] = {
     'dev-aws': {
         'aws:cloudwatch/eventRule:EventRule': 1,
         'aws:cloudwatch/eventTarget:EventTarget': 1,
@@ -206,41 +202,19 @@ INVENTORY: dict[str, dict[str, int]] = {
 # END INVENTORY
 
 
-def inventory(plan: object) -> dict[str, int]:
-    return dict(sorted(Counter(r.type for r in plan.resources).items()))  # type: ignore[attr-defined]
-
-
 @pytest.mark.parametrize("stack", AWS_STACKS)
 def test_inventory_matches_the_checked_in_table(synth, stack):
-    assert stack in INVENTORY, f"{stack} has no inventory; regenerate it (see the docstring)"
-    assert inventory(synth(stack)) == INVENTORY[stack], (
+    assert stack in EXPECTED, f"{stack} has no inventory; regenerate it (see the docstring)"
+    assert inventory(synth(stack)) == EXPECTED[stack], (
         f"{stack} changed what it creates; if intended, regenerate (see the docstring)")
 
 
 def test_prod_adds_availability_and_encryption_over_dev():
-    dev, prod = INVENTORY["dev-aws"], INVENTORY["prod-aws"]
+    dev, prod = EXPECTED["dev-aws"], EXPECTED["prod-aws"]
     assert prod["aws:ec2/subnet:Subnet"] > dev["aws:ec2/subnet:Subnet"]
     assert prod["aws:ec2/natGateway:NatGateway"] == 3 > dev["aws:ec2/natGateway:NatGateway"] == 1
     assert prod.get("aws:kms/key:Key") == 1 and "aws:kms/key:Key" not in dev
 
 
-def _write() -> None:
-    from tests.infra.conftest import _synth
-
-    table = {stack: inventory(_synth(stack)) for stack in AWS_STACKS}
-    lines = ["{"]
-    for stack, counts in sorted(table.items()):
-        lines.append(f"    {stack!r}: {{")
-        lines += [f"        {type_!r}: {count}," for type_, count in counts.items()]
-        lines.append("    },")
-    body = "\n".join([*lines, "}"])
-    path = Path(__file__)
-    text = re.sub(r"(# BEGIN INVENTORY[^\n]*\n).*?(\n# END INVENTORY)",
-                  lambda m: f"{m[1]}INVENTORY: dict[str, dict[str, int]] = {body}{m[2]}",
-                  path.read_text(), flags=re.S)
-    path.write_text(text)
-    print(f"wrote the inventory of {', '.join(AWS_STACKS)} to {path}")
-
-
-if __name__ == "__main__" and "--write" in sys.argv:
-    _write()
+if __name__ == "__main__":
+    regenerate(__file__, AWS_STACKS)

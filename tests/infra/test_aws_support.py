@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 from components.aws.mocks import AwsMockResponder
-from config.loader import load_stack_file
-from config.schema import PlatformConfig
-from config.stacks import STACKS_DIR
 from tests.infra.conftest import stacks_of
+from tests.infra.support import by_name, cloud_resources, is_prod, platform_of
 from tricloud.plan import PlannedResource, StackPlan
 
 AWS_STACKS: list[str] = stacks_of("aws")
@@ -25,24 +22,12 @@ PROVIDER_TYPE = "pulumi:providers:aws"
 LIFECYCLE_TYPE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 
 
-@cache
-def platform_of(stack: str) -> PlatformConfig:
-    """The validated config the stack was synthesised from (what the plan must reflect)."""
-    return load_stack_file(STACKS_DIR / f"Pulumi.{stack}.yaml").platform
 
 
-def is_prod(plan: StackPlan) -> bool:
-    return plan.environment == "prod"
 
 
 def aws_resources(plan: StackPlan) -> list[PlannedResource]:
-    return [r for r in plan.resources if r.custom and r.type.startswith("aws:")]
-
-
-def by_name(plan: StackPlan, type_: str, name: str) -> PlannedResource:
-    found = [r for r in plan.of_type(type_) if r.name == name]
-    assert len(found) == 1, f"{plan.stack}: expected one {type_} named {name}, found {found}"
-    return found[0]
+    return cloud_resources(plan, "aws")
 
 
 def state_of(plan: StackPlan, resource: PlannedResource) -> dict[str, Any]:
@@ -104,3 +89,6 @@ def container(plan: StackPlan) -> dict[str, Any]:
                              .inputs["containerDefinitions"])
     assert len(definitions) == 1
     return definitions[0]
+
+
+__all__ = ["AWS_STACKS", "by_name", "is_prod", "platform_of"]  # re-exported for the AWS tests

@@ -9,13 +9,9 @@ and review the diff of this file like any other change.
 
 from __future__ import annotations
 
-import re
-import sys
-from collections import Counter
-from pathlib import Path
-
 import pytest
 
+from tests.infra.inventory import inventory, regenerate
 from tests.infra.test_azure_support import AZURE_STACKS
 
 # BEGIN INVENTORY (generated)
@@ -105,10 +101,6 @@ EXPECTED: dict[str, dict[str, int]] = {
 # END INVENTORY
 
 
-def inventory(plan) -> dict[str, int]:  # plan: tricloud.plan.StackPlan
-    return dict(sorted(Counter(r.type for r in plan.resources).items()))
-
-
 @pytest.mark.parametrize("stack", AZURE_STACKS)
 def test_inventory_matches_the_checked_in_table(synth, stack):
     assert stack in EXPECTED, f"{stack} has no inventory: run python -m {__name__}"
@@ -123,27 +115,5 @@ def test_prod_differs_from_dev_only_by_the_delete_locks():
         "azure-native:authorization:ManagementLockByScope": 2}
 
 
-def _render(tables: dict[str, dict[str, int]]) -> str:
-    lines = ["EXPECTED: dict[str, dict[str, int]] = {"]
-    for stack, table in sorted(tables.items()):
-        lines.append(f"    {stack!r}: {{")
-        lines += [f"        {t!r}: {n}," for t, n in table.items()]
-        lines.append("    },")
-    lines.append("}")
-    return "\n".join(lines)
-
-
-def regenerate() -> None:
-    from tests.infra.conftest import _synth
-
-    path = Path(__file__)
-    tables = {stack: inventory(_synth(stack)) for stack in AZURE_STACKS}
-    text = re.sub(r"(# BEGIN INVENTORY \(generated\)\n).*?(\n# END INVENTORY)",
-                  lambda m: m.group(1) + _render(tables) + m.group(2),
-                  path.read_text(), flags=re.S)
-    path.write_text(text)
-    print(f"wrote {path} ({', '.join(tables)})", file=sys.stderr)
-
-
 if __name__ == "__main__":
-    regenerate()
+    regenerate(__file__, AZURE_STACKS)

@@ -8,31 +8,18 @@ from functools import cache
 from typing import Any
 
 from components.tags import standard_tags
-from config.schema import PlatformConfig
-from config.stacks import STACKS_DIR
 from tests.infra.conftest import stacks_of
+from tests.infra.support import by_name, platform_of
 from tricloud.plan import PlannedResource, StackPlan
 
 AZURE_STACKS = stacks_of("azure")
 AZ = "azure-native"
 
 
-@cache
-def platform_of(stack: str) -> PlatformConfig:
-    """The validated config of a stack, as the program saw it."""
-    from config.loader import load_stack_file
-
-    return load_stack_file(STACKS_DIR / f"Pulumi.{stack}.yaml").platform
-
 
 def tags_of(stack: str) -> dict[str, str]:
     return standard_tags(platform_of(stack), stack)
 
-
-def by_name(plan: StackPlan, type_: str, name: str) -> PlannedResource:
-    found = [r for r in plan.of_type(type_) if r.name == name]
-    assert len(found) == 1, f"{plan.stack}: expected one {type_} named {name}, got {len(found)}"
-    return found[0]
 
 
 def mocked_state(plan: StackPlan, resource: PlannedResource) -> dict[str, Any]:

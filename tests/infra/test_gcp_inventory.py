@@ -8,12 +8,9 @@ regenerate the table (it rewrites the block between the markers in this file):
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from pathlib import Path
-
 import pytest
 
+from tests.infra.inventory import inventory, regenerate
 from tests.infra.test_gcp_support import GCP_STACKS
 
 # BEGIN INVENTORY (generated; see the module docstring)
@@ -116,10 +113,6 @@ EXPECTED: dict[str, dict[str, int]] = {
 # END INVENTORY
 
 
-def inventory(plan) -> dict[str, int]:
-    return dict(sorted(Counter(r.type for r in plan.resources).items()))
-
-
 @pytest.mark.parametrize("stack", GCP_STACKS)
 def test_inventory_matches_the_checked_in_table(stack, synth):
     actual = inventory(synth(stack))
@@ -142,24 +135,5 @@ def test_prod_adds_only_the_storage_key():
                      "tricloud:gcp:StorageKey": 1}
 
 
-def regenerate() -> None:
-    """Synthesise every GCP stack and rewrite the EXPECTED block of this file."""
-    from config.stacks import STACKS_DIR
-    from tricloud.synth import synthesize
-
-    table = {s: inventory(synthesize(STACKS_DIR / f"Pulumi.{s}.yaml")) for s in GCP_STACKS}
-    lines = ["EXPECTED: dict[str, dict[str, int]] = {"]
-    for stack, counts in table.items():
-        lines.append(f"    {stack!r}: {{".replace("'", '"'))
-        lines += [f'        "{type_}": {count},' for type_, count in counts.items()]
-        lines.append("    },")
-    body = "\n".join([*lines, "}"]) + "\n"
-    path = Path(__file__)
-    text = path.read_text()
-    pattern = re.compile(r"(# BEGIN INVENTORY[^\n]*\n).*?(# END INVENTORY)", re.DOTALL)
-    path.write_text(pattern.sub(lambda m: m.group(1) + body + m.group(2), text, count=1))
-    print(f"wrote the inventory of {', '.join(table)} to {path}")
-
-
 if __name__ == "__main__":
-    regenerate()
+    regenerate(__file__, GCP_STACKS)

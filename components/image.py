@@ -6,13 +6,13 @@ it differ, so each cloud passes those and nothing else.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pulumi
 import pulumi_docker_build as docker_build
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DOCKERFILE = PROJECT_ROOT / "pipeline" / "Dockerfile"
+# Relative to the project root, where Pulumi runs the program: an absolute path would make the
+# plan differ between two checkouts of the same commit.
+CONTEXT = "."
+DOCKERFILE = "pipeline/Dockerfile"
 
 
 def pipeline_image(
@@ -32,8 +32,8 @@ def pipeline_image(
     )
     return docker_build.Image(
         name,
-        context=docker_build.BuildContextArgs(location=str(PROJECT_ROOT)),
-        dockerfile=docker_build.DockerfileArgs(location=str(DOCKERFILE)),
+        context=docker_build.BuildContextArgs(location=CONTEXT),
+        dockerfile=docker_build.DockerfileArgs(location=DOCKERFILE),
         platforms=[docker_build.Platform.LINUX_AMD64],
         push=True,
         tags=[pulumi.Output.concat(repository, ":latest")],

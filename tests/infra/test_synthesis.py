@@ -92,3 +92,9 @@ def test_synthesising_one_cloud_imports_no_other_clouds_sdk(cloud):
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True,
                             capture_output=True, text=True, timeout=300)
     assert result.stdout.strip() == repr([SDK_MODULES[cloud]])
+
+
+def test_plan_does_not_depend_on_where_the_checkout_lives(synth):
+    for stack in ALL_STACKS:
+        text = json.dumps([r.inputs for r in synth(stack).resources])
+        assert str(ROOT) not in text, f"{stack} leaks the checkout path into its plan"

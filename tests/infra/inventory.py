@@ -40,3 +40,13 @@ def regenerate(module_file: str, stacks: list[str]) -> None:
     tables = {stack: inventory(_synth(stack)) for stack in stacks}
     path.write_text(_BLOCK.sub(lambda m: m[1] + render(tables) + m[2], path.read_text(), count=1))
     print(f"wrote the inventory of {', '.join(tables)} to {path}", file=sys.stderr)
+
+
+def assert_matches(plan: StackPlan, expected: dict[str, dict[str, int]], module: str) -> None:
+    """Compare a stack's inventory with its checked-in table, naming what changed."""
+    assert plan.stack in expected, f"{plan.stack} has no inventory: run python -m {module}"
+    actual, table = inventory(plan), expected[plan.stack]
+    changed = {t: (table.get(t, 0), n) for t, n in actual.items() if table.get(t) != n}
+    changed |= {t: (n, 0) for t, n in table.items() if t not in actual}
+    assert not changed, (f"{plan.stack} changed (type: (expected, now)): {changed}; "
+                         f"if intended, run: python -m {module}")

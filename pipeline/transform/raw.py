@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline import raw as raw_zone
 from pipeline import storage
 from pipeline.transform.contract import SourceTable
 
@@ -27,10 +28,12 @@ class RawBatch:
 
 
 def committed_batches(raw_uri: str) -> list[RawBatch]:
-    """Every batch whose manifest exists, oldest first (batch ids sort by time)."""
+    """Every batch whose manifest exists, oldest first (batch ids sort by time).
+
+    Where the manifests live is ``pipeline.raw``'s business; this only types them.
+    """
     batches = []
-    for uri in storage.list_files(storage.join(raw_uri, "_batches"), suffix=".json"):
-        manifest = storage.read_json(uri)
+    for manifest in raw_zone.committed_batches(raw_uri):
         tables = manifest.get("tables", {})
         batches.append(RawBatch(
             batch_id=str(manifest["batch_id"]),

@@ -12,6 +12,15 @@ from config.loader import StackConfig
 from config.schema import PlatformConfig
 
 
+def data_store_options(protect: bool) -> pulumi.ResourceOptions:
+    """Protected and retained on delete together, on every cloud.
+
+    A mistaken ``pulumi destroy`` or a replacement diff must not take a prod warehouse, bucket or
+    key with it: Pulumi refuses to delete a protected resource and only forgets retained ones.
+    """
+    return pulumi.ResourceOptions(protect=protect, retain_on_delete=protect)
+
+
 @dataclass(frozen=True)
 class StackContext:
     """Built once by the composition root; every component reads its settings from here."""

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from components.aws import names
 from components.aws.security import POSTGRES_PORT
+from components.context import data_store_options
 from config.schema import DatabaseConfig
 from config.sizes import DatabaseMachine
 
@@ -84,8 +85,9 @@ class Database(pulumi.ComponentResource):
             performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             iam_database_authentication_enabled=True,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=log_groups,
-                                        protect=args.protect, retain_on_delete=args.protect),
+            opts=pulumi.ResourceOptions.merge(
+                pulumi.ResourceOptions(parent=self, depends_on=log_groups),
+                data_store_options(args.protect)),
         )
         secret = self.instance.master_user_secrets.apply(lambda s: s[0])
         self.address = self.instance.address

@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import names
+from components.context import data_store_options
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class DataKey(pulumi.ComponentResource):
         self.key = aws.kms.Key(
             "data", description=f"tricloud {args.stack}: data at rest",
             enable_key_rotation=True, deletion_window_in_days=30,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect,
-                                        retain_on_delete=args.protect))
+            opts=pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self),
+                                              data_store_options(args.protect)))
         aws.kms.Alias("data", name=f"alias/{names.stack_name(args.stack, 'data')}",
                       target_key_id=self.key.key_id, opts=pulumi.ResourceOptions(parent=self))
         self.arn = self.key.arn

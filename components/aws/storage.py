@@ -13,6 +13,7 @@ import pulumi_aws as aws
 
 from components.aws import names
 from components.aws.policies import Statement, document, objects_of
+from components.context import data_store_options
 
 ZONES = ("raw", "processed")
 NONCURRENT_VERSION_DAYS = 30
@@ -39,8 +40,8 @@ class Bucket(pulumi.ComponentResource):
         self.bucket = aws.s3.Bucket(
             zone, bucket=args.account_id.apply(lambda a: names.bucket_name(args.stack, zone, a)),
             force_destroy=not args.protect,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect,
-                                        retain_on_delete=args.protect))
+            opts=pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self),
+                                              data_store_options(args.protect)))
         block = aws.s3.BucketPublicAccessBlock(
             zone, bucket=self.bucket.id, block_public_acls=True, block_public_policy=True,
             ignore_public_acls=True, restrict_public_buckets=True, opts=child)

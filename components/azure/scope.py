@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.context import StackContext
+from components.context import StackContext, data_store_options
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,11 @@ class AzureScope:
 
     def data_opts(self, parent: pulumi.Resource, *,
                   depends_on: list[pulumi.Resource] | None = None) -> pulumi.ResourceOptions:
-        """Options of a data store: also protected and retained on delete when the stack says so.
-
-        A mistaken ``pulumi destroy`` or a replacement diff must not take a prod warehouse or
-        bucket with it; Pulumi refuses to delete a protected resource and leaves retained ones.
-        """
-        protect = self.ctx.protect_data
-        return pulumi.ResourceOptions(parent=parent, provider=self.provider,
-                                      depends_on=depends_on or [], protect=protect,
-                                      retain_on_delete=protect)
+        """Options of a data store: also protected and retained on delete when the stack says so."""
+        return pulumi.ResourceOptions.merge(
+            pulumi.ResourceOptions(parent=parent, provider=self.provider,
+                                   depends_on=depends_on or []),
+            data_store_options(self.ctx.protect_data))
 
     def arm_id(self, *parts: str) -> pulumi.Output[str]:
         """A subscription-level ARM id, e.g. a built-in role definition."""

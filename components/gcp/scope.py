@@ -15,7 +15,7 @@ import pulumi_docker_build as docker_build
 import pulumi_gcp as gcp
 import pulumi_random as random
 
-from components.context import StackContext
+from components.context import StackContext, data_store_options
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,8 @@ class GcpScope:
     def data(self, parent: pulumi.Resource, *,
              depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
         """Options of a data store: also protected and retained when the stack protects data."""
-        protect = self.ctx.protect_data
         return pulumi.ResourceOptions.merge(
-            self.child(parent, depends_on=depends_on),
-            pulumi.ResourceOptions(protect=protect, retain_on_delete=protect))
+            self.child(parent, depends_on=depends_on), data_store_options(self.ctx.protect_data))
 
     def invoke(self, parent: pulumi.Resource) -> pulumi.InvokeOutputOptions:
         """Invokes (data sources) go through the same provider as the resources."""

@@ -15,7 +15,7 @@ class Problem:
     message: str
 
     def render(self) -> str:
-        shown = "(missing)" if self.value is _MISSING else repr(self.value)
+        shown = repr(self.value)
         return f"  - {self.key} = {shown}: {self.message}"
 
 
@@ -24,8 +24,7 @@ class _Missing:
         return "(missing)"
 
 
-_MISSING: Any = _Missing()
-MISSING = _MISSING
+MISSING: Any = _Missing()
 
 
 class ConfigError(Exception):

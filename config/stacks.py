@@ -34,10 +34,9 @@ def load_all(directory: Path = STACKS_DIR) -> list[StackConfig]:
             loaded.append(load_stack_file(path))
         except ConfigError as exc:
             errors.append(str(exc))
-    clashes = overlapping_pairs({s.name: s.platform.network.cidr for s in loaded})
-    for a, b in clashes:
-        cidr_a = next(s for s in loaded if s.name == a).platform.network.cidr
-        cidr_b = next(s for s in loaded if s.name == b).platform.network.cidr
+    ranges = {s.name: s.platform.network.cidr for s in loaded}
+    for a, b in overlapping_pairs(ranges):
+        cidr_a, cidr_b = ranges[a], ranges[b]
         errors.append(
             f"{directory}/Pulumi.{a}.yaml and Pulumi.{b}.yaml: network.cidr {cidr_a} overlaps "
             f"{cidr_b}; give each stack its own range so they can be peered later")

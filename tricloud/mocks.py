@@ -39,7 +39,7 @@ class GenericResponder:
         if type_ == "random:index/randomPassword:RandomPassword":
             return {"result": f"mock-password-{name}", "bcryptHash": "mock-hash"}
         if type_ == "random:index/randomString:RandomString":
-            return {"result": ("x" * int(inputs.get("length", 8)))[: int(inputs.get("length", 8))]}
+            return {"result": "x" * int(inputs.get("length", 8))}
         if type_ == "random:index/randomId:RandomId":
             return {"hex": "0a1b2c3d", "b64Url": "CmssPQ", "dec": "169552957"}
         return {}

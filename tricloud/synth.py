@@ -20,7 +20,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from components.registry import MOCK_RESPONDERS
-from config.loader import PLATFORM_KEY, SECRET_KEYS, StackConfig, load_stack_file
+from config.loader import SECRET_KEYS, StackConfig, load_stack_file
 from tricloud.mocks import PlanMocks, RecordingMonitor, mask
 from tricloud.plan import SECRET, StackPlan
 
@@ -43,7 +43,6 @@ def _stack_config(path: Path) -> dict[str, str]:
     values = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in config.items()}
     for key in SECRET_KEYS:
         values[key] = OFFLINE_SECRET
-    values[PLATFORM_KEY] = json.dumps(config.get(PLATFORM_KEY, {}))
     return values
 
 

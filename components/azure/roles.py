@@ -15,7 +15,7 @@ ACR_PULL: Final = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 ALLOWED: Final = frozenset({STORAGE_BLOB_DATA_CONTRIBUTOR, KEY_VAULT_SECRETS_USER, ACR_PULL})
 # Never granted; listed so tests can name what they forbid.
 OWNER: Final = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
-CONTRIBUTOR: Final = "b24988ac-6180-42dd-b5e5-bf917f8e0ef1"
+CONTRIBUTOR: Final = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 
 
 def definition_path(role_id: str) -> str:

@@ -1,0 +1,83 @@
+"""Reading resource inputs the same way whatever runner hands them over.
+
+A plan holds plain dicts and lists, with some values (IAM documents, provider default tags)
+serialised as JSON strings; the policy pack hands over read-only mapping proxies that raise on
+values unknown during a preview. These helpers accept both, so a rule never cares which runner
+called it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+CLOUD_OF_PACKAGE: Mapping[str, str] = {"aws": "aws", "gcp": "gcp", "azure-native": "azure"}
+
+
+def cloud_of(type_pattern: str) -> str:
+    """The cloud a resource type (or a type pattern of a rule's table) belongs to."""
+    return CLOUD_OF_PACKAGE.get(type_pattern.split(":", 1)[0], "")
+
+
+def clouds_of(patterns: Iterator[str] | Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted({c for c in map(cloud_of, patterns) if c}))
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """A mapping, also from its JSON text; anything else (unknown, secret, absent) is empty."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list from a list, a JSON array text or a single value; nothing from ``None``."""
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value]
+    if value is None:
+        return []
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return list(value)
+    return [value]
+
+
+def dig(value: Any, path: str) -> Any:
+    """``inputs["a"]["b"]`` for the path ``"a.b"``; a missing step yields ``None``."""
+    for step in path.split("."):
+        value = as_mapping(value).get(step)
+    return value
+
+
+def is_true(value: Any) -> bool:
+    """Booleans arrive as bools from a plan and sometimes as strings from provider inputs."""
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+class TypeTable:
+    """Per-cloud translation: resource type (exact, or a regex for families) -> what to read.
+
+    The key's package prefix (``aws:``, ``gcp:``, ``azure-native:``) names the cloud, so a rule's
+    ``clouds`` come from the same table its check reads.
+    """
+
+    def __init__(self, entries: Mapping[str, Any]) -> None:
+        self._exact = {k: v for k, v in entries.items() if not k.startswith("re:")}
+        self._patterns = [(re.compile(k.removeprefix("re:")), v)
+                          for k, v in entries.items() if k.startswith("re:")]
+        self.clouds = clouds_of([k.removeprefix("re:") for k in entries])
+
+    def get(self, type_: str) -> Any:
+        if type_ in self._exact:
+            return self._exact[type_]
+        return next((v for p, v in self._patterns if p.fullmatch(type_)), None)
+
+    def __contains__(self, type_: str) -> bool:
+        return self.get(type_) is not None

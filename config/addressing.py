@@ -9,7 +9,7 @@ would make the cloud replace it).
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -70,3 +70,10 @@ def overlapping_pairs(networks: Mapping[str, IPv4Network]) -> list[tuple[str, st
         for (a, net_a), (b, net_b) in combinations(networks.items(), 2)
         if net_a.overlaps(net_b)
     )
+
+
+def lowest_free(candidates: Iterable[IPv4Network],
+                taken: Iterable[IPv4Network]) -> IPv4Network | None:
+    """The first candidate range that overlaps none of ``taken`` (None when all clash)."""
+    used = list(taken)
+    return next((c for c in candidates if not any(c.overlaps(t) for t in used)), None)

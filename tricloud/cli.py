@@ -9,12 +9,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from config.enums import Cloud, Environment
 from config.errors import USER_ERRORS, ConfigError, Problem
 from config.loader import load_stack_file
 from config.stacks import STACKS_DIR, find_stack_file, load_all, stack_files
+
+if TYPE_CHECKING:
+    from tricloud.plan import StackPlan
 
 
 def _stack_paths(args: argparse.Namespace) -> list[Path]:
@@ -45,29 +50,89 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plan(args: argparse.Namespace) -> int:
-    from tricloud import plan as planfile
+def _synthesised(args: argparse.Namespace) -> Iterator[StackPlan]:
+    """Each selected stack synthesised in turn, with a progress line per stack on stderr."""
     from tricloud.synth import synthesize
-    from tricloud.tree import render
 
     paths = _stack_paths(args)
     if args.all or not args.stack:
         load_all(args.stacks_dir)  # refuse to plan a set of stacks whose ranges clash
-    plans = []
     for i, path in enumerate(paths, 1):
         started = time.perf_counter()
         print(f"[{i}/{len(paths)}] synthesising {path.name} ...", file=sys.stderr, flush=True)
         result = synthesize(path)
         print(f"[{i}/{len(paths)}] {result.stack}: {len(result.resources)} resources in "
               f"{time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True)
+        yield result
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from tricloud import graph
+    from tricloud import plan as planfile
+    from tricloud.check import report
+    from tricloud.tree import render
+
+    if args.graph and len(_stack_paths(args)) != 1:
+        print("error: --graph draws one stack; choose it with --stack NAME", file=sys.stderr)
+        return 2
+    plans = []
+    for result in _synthesised(args):
         plans.append(result)
-        if not args.quiet:
+        if args.graph == "-":
+            print(graph.render(result), end="")
+        elif not args.quiet:
             print(render(result))
             print()
     if args.json:
         planfile.write(plans, args.json)
         print(f"wrote {args.json} ({len(plans)} stack(s))", file=sys.stderr)
-    return 0
+    if args.graph and args.graph != "-":
+        path = Path(args.graph)
+        path.write_text(graph.fenced(plans[0]) + "\n" if path.suffix == ".md"
+                        else graph.render(plans[0]))
+        print(f"wrote {path} (Mermaid)", file=sys.stderr)
+    return report(plans, out=sys.stderr if args.graph == "-" else sys.stdout)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from tricloud.check import PlanFileError, load_plans, report
+
+    if not args.plan:
+        return report(list(_synthesised(args)))
+    try:
+        return report(load_plans(args.plan, args.stack))
+    except PlanFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from tricloud import plan as planfile
+    from tricloud.diff import diff_plans, guardrail_findings
+    from tricloud.diffrender import Format, render_markdown, render_text
+
+    try:
+        base, head = planfile.load(args.base), planfile.load(args.head)
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        print(f"error: cannot read a plan file: {error}; make one with "
+              "`tricloud plan --all --json FILE`", file=sys.stderr)
+        return 2
+    diff = diff_plans(base, head)
+    findings = None
+    if not args.no_guardrails:
+        from tricloud.guardrails import check_plan
+
+        old = {p.stack: check_plan(p) for p in base}
+        findings = {p.stack: guardrail_findings(old.get(p.stack, []), check_plan(p))
+                    for p in head}
+    render = render_markdown if args.format is Format.MARKDOWN else render_text
+    text = render(diff, findings)
+    if args.output:
+        args.output.write_text(text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 1 if args.exit_code and diff.has_changes else 0
 
 
 def _reference(args: argparse.Namespace) -> int:
@@ -81,11 +146,54 @@ def _reference(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_stack(args: argparse.Namespace) -> int:
+    from tricloud.newstack import NewStack, NewStackError, create
+
+    spec = NewStack(cloud=args.cloud, region=args.region, environment=args.env,
+                    project=args.project, alert_emails=tuple(args.alert_email or ()))
+    try:
+        path, cidr = create(spec, args.stacks_dir)
+    except NewStackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path} (network.cidr {cidr}); next: tricloud validate, then "
+          f"tricloud check --stack {spec.name}")
+    return 0
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    from tricloud import matrix
+    from tricloud import plan as planfile
+
+    if args.affected:
+        try:
+            base, head = (planfile.load(p) for p in args.affected)
+        except (OSError, ValueError, TypeError, KeyError) as error:
+            print(f"error: cannot read a plan file: {error}", file=sys.stderr)
+            return 2
+        entries = matrix.affected(base, head)
+    else:
+        entries = matrix.from_stack_files(args.stacks_dir, args.env)
+    print(matrix.github_matrix(entries))
+    return 0
+
+
+def _diff_format(value: str) -> object:
+    from tricloud.diffrender import Format
+
+    try:
+        return Format(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: allowed: {', '.join(Format)}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tricloud", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (("validate", "check stack configs (fast, no synthesis)"),
-                            ("plan", "synthesise stacks under Pulumi mocks and print them")):
+                            ("plan", "synthesise stacks under Pulumi mocks and print them"),
+                            ("check", "evaluate the guardrails; exit 1 on a mandatory violation")):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("--stack", action="append", metavar="NAME|FILE",
                          help="a stack name (dev-aws) or stack file; repeatable")
@@ -95,6 +203,35 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--json", type=Path, metavar="FILE",
                              help="also write the plan as tricloud-plan/1 JSON")
             cmd.add_argument("--quiet", action="store_true", help="no tree, progress only")
+            cmd.add_argument("--graph", nargs="?", const="-", metavar="FILE",
+                             help="draw the stack as a Mermaid flowchart, to stdout or FILE "
+                                  "(FILE.md gets a ```mermaid block)")
+        if name == "check":
+            cmd.add_argument("--plan", type=Path, metavar="FILE.json",
+                             help="judge a saved `plan --json` file instead of synthesising")
+    diff = sub.add_parser("diff", help="compare two plan files (tricloud plan --json)")
+    diff.add_argument("base", type=Path, metavar="BASE.json")
+    diff.add_argument("head", type=Path, metavar="HEAD.json")
+    diff.add_argument("--format", type=_diff_format, default="text",
+                      help="text (default) or markdown (a pull-request comment, size-capped)")
+    diff.add_argument("--output", type=Path, metavar="FILE", help="write here, not to stdout")
+    diff.add_argument("--exit-code", action="store_true", help="exit 1 when the plans differ")
+    diff.add_argument("--no-guardrails", action="store_true",
+                      help="leave out the guardrail results of HEAD")
+    new = sub.add_parser("new-stack", help="write a stack file for a new region or environment")
+    new.add_argument("--cloud", required=True, type=Cloud, choices=list(Cloud))
+    new.add_argument("--region", required=True, help="a region of the cloud (config/regions.py)")
+    new.add_argument("--env", required=True, type=Environment, choices=list(Environment))
+    new.add_argument("--project", help="the GCP project id (gcp only, required there)")
+    new.add_argument("--alert-email", action="append", metavar="EMAIL",
+                     help="who gets failure alerts; repeatable")
+    new.add_argument("--stacks-dir", type=Path, default=STACKS_DIR, help=argparse.SUPPRESS)
+    mat = sub.add_parser("matrix", help="the stacks to act on, as a GitHub Actions matrix (JSON)")
+    mat.add_argument("--env", type=Environment, choices=list(Environment),
+                     help="only this environment's stacks")
+    mat.add_argument("--affected", nargs=2, type=Path, metavar=("BASE.json", "HEAD.json"),
+                     help="only stacks whose plan differs between two plan files")
+    mat.add_argument("--stacks-dir", type=Path, default=STACKS_DIR, help=argparse.SUPPRESS)
     ref = sub.add_parser("reference", help="print the config reference (Markdown)")
     ref.add_argument("--update", type=Path, metavar="README",
                      help="rewrite the generated block in this file instead of printing")
@@ -103,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"validate": _validate, "plan": _plan, "reference": _reference}[args.command]
+    handler = {"validate": _validate, "plan": _plan, "check": _check, "reference": _reference,
+               "diff": _diff, "new-stack": _new_stack, "matrix": _matrix}[args.command]
     try:
         return handler(args)
     except USER_ERRORS as error:

@@ -103,4 +103,31 @@ def config_reference() -> str:
     return "\n".join(lines)
 
 
-GENERATED.update({"config-reference": config_reference, "pipeline-settings": settings_reference})
+def platform_graphs() -> str:
+    """Each cloud's dev stack drawn from a fresh synthesis, so the README's pictures cannot lag."""
+    from config.enums import Cloud
+    from config.stacks import find_stack_file
+    from tricloud.graph import fenced
+    from tricloud.synth import synthesize
+
+    return "\n\n".join(f"### `dev-{cloud}`\n\n{fenced(synthesize(find_stack_file(f'dev-{cloud}')))}"
+                       for cloud in Cloud)
+
+
+def guardrails_reference() -> str:
+    """The guardrail rules, from the rule set both runners use."""
+    from tricloud.guardrails import RULES
+
+    lines = ["| id | severity | what it catches | clouds | fix |", "|---|---|---|---|---|"]
+    for r in RULES:
+        fixes = {r.fixes[c] for c in r.clouds}
+        fix = fixes.pop() if len(fixes) == 1 else "<br>".join(
+            f"{c}: {r.fixes[c]}" for c in r.clouds)
+        lines.append(f"| `{r.id}` | {r.severity.value} | {r.title} | {', '.join(r.clouds)} | "
+                     f"{fix} |")
+    return "\n".join(lines)
+
+
+GENERATED.update({"config-reference": config_reference, "pipeline-settings": settings_reference,
+                  "guardrails": guardrails_reference})
+GENERATED["platform-graphs"] = platform_graphs

@@ -13,8 +13,10 @@ import pulumi
 
 from pipeline.settings import ENV_VARS
 
-# Variables the job receives through the cloud's secret store rather than in plain text.
-SECRET_ENV_VARS: tuple[str, ...] = tuple(v.name for v in ENV_VARS if v.secret)
+# Variables the job receives through the cloud's secret store rather than in plain text (secret
+# variables no platform sets, such as an emulator's key, are not the platforms' concern).
+SECRET_ENV_VARS: tuple[str, ...] = tuple(
+    v.name for v in ENV_VARS if v.secret and v.required_in_cloud)
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,17 @@ def job_environment(
         "TRICLOUD_WAREHOUSE_SSLMODE": "require",
         "TRICLOUD_ENVIRONMENT": environment,
     }
+
+
+def identity_environment(cloud: str, **values: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
+    """The variables only ``cloud``'s job sets, so its SDK picks the job's own identity.
+
+    Azure's storage client needs the user-assigned identity's client id (``AZURE_CLIENT_ID``);
+    the ECS task role and the Cloud Run service account are found without help, so AWS and GCP
+    set nothing here. Refusing a missing or extra name keeps the contract exact per cloud.
+    """
+    expected = {v.name for v in ENV_VARS if cloud in v.set_on}
+    if set(values) != expected:
+        raise ValueError(f"the {cloud} job's identity variables must be exactly "
+                         f"{sorted(expected)}, got {sorted(values)}")
+    return dict(values)

@@ -70,9 +70,12 @@ class Context:
 
     def stage(self, name: str, fn: Callable[[], StageResult]) -> StageResult:
         """Run one stage: log its line, or log the failure and raise ``StageFailed``."""
+        from pipeline import storage
+
         started = time.perf_counter()
         try:
-            result = fn()
+            with storage.using(self.settings.storage):
+                result = fn()
         except (StageFailed, SettingsError):
             raise
         except Exception as exc:

@@ -10,3 +10,7 @@ from __future__ import annotations
 
 class PipelineError(RuntimeError):
     """A runtime failure with a complete, single-line explanation."""
+
+
+class StorageError(PipelineError):
+    """A storage operation failed; the message names the URI, the cause and what to check."""

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import raw, runlog
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, StorageError
 from pipeline.settings import Settings, SettingsError, SourceKind
 from pipeline.source.base import Source
 from pipeline.source.tables import TABLES, SourceTable
@@ -89,7 +89,7 @@ def run(settings: Settings, source_url: str | None, *, overlap: timedelta = DEFA
         raise
     try:
         raw.advance_watermarks(settings.raw_uri, seen)
-    except OSError as exc:  # the batch is committed; the next run re-reads a little more
+    except StorageError as exc:  # the batch is committed; the next run re-reads a little more
         raise PipelineError(f"batch {batch_id} committed but watermarks at "
                             f"{raw.watermarks_uri(settings.raw_uri)} not advanced: {exc}") from None
     rows = sum(p.rows for p in written)

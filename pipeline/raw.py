@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline import storage
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, StorageError
 
 BATCHES_DIR = "_batches"
 STATE_DIR = "_state"
@@ -120,10 +120,13 @@ def write_manifest(raw_uri: str, batch_id: str, source: str, tables: list[TableP
 
 
 def discard(files: Iterator[str] | list[str]) -> None:
-    """Best-effort removal of an uncommitted batch's data files (they are invisible anyway)."""
+    """Best-effort removal of an uncommitted batch's data files (they are invisible anyway).
+
+    Stops at the first failure: when the store is unreachable every other delete would wait
+    out its own retries too, and leftovers are harmless.
+    """
     for uri in files:
         try:
-            fs, path = storage.resolve(uri)
-            fs.delete_file(path)
-        except OSError:
-            pass
+            storage.delete(uri)
+        except StorageError:
+            return

@@ -8,11 +8,13 @@ called by the CLI with the mapping it was given.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 
 class SourceKind(StrEnum):
@@ -30,6 +32,8 @@ class EnvVar:
     description: str
     secret: bool = False
     required_in_cloud: bool = True
+    # Clouds whose job also sets this variable although the others do not (identity wiring).
+    set_on: tuple[str, ...] = ()
 
 
 # The single list of variables; the README table and the platform contract are built from it.
@@ -51,9 +55,33 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("TRICLOUD_LOCAL_DIR",
            "Folder of the embedded local default (server data, raw, processed, reports). "
            "Used only when no warehouse host is set.", required_in_cloud=False),
+    EnvVar("AZURE_CLIENT_ID",
+           "Client id of the Azure job's user-assigned managed identity: `abfs://` storage "
+           "authenticates with it through Entra ID. Set by the Azure platform only.",
+           required_in_cloud=False, set_on=("azure",)),
+    EnvVar("TRICLOUD_S3_ENDPOINT",
+           "URL of an S3-compatible endpoint for `s3://` URIs, e.g. `http://127.0.0.1:5000` "
+           "(moto). Unset on AWS; credentials come from the default AWS chain.",
+           required_in_cloud=False),
+    EnvVar("TRICLOUD_GCS_ENDPOINT",
+           "URL of a GCS emulator for `gs://` URIs, e.g. `http://127.0.0.1:9023`; with it the "
+           "client connects anonymously. Unset on GCP (application default credentials).",
+           required_in_cloud=False),
+    EnvVar("TRICLOUD_AZURE_BLOB_ENDPOINT",
+           "URL of the Blob service for `abfs://` URIs, e.g. `http://127.0.0.1:10000` "
+           "(Azurite). Unset on Azure.", required_in_cloud=False),
+    EnvVar("TRICLOUD_AZURE_ACCOUNT_KEY",
+           "Emulator only: shared key for `TRICLOUD_AZURE_BLOB_ENDPOINT` (Azurite's well-known "
+           "key). Refused without that endpoint: tricloud's accounts have shared keys off.",
+           secret=True, required_in_cloud=False),
 )
 
 ENV_VAR_NAMES: frozenset[str] = frozenset(v.name for v in ENV_VARS)
+
+
+def platform_env_names(cloud: str) -> frozenset[str]:
+    """The variables a cloud's job definition must set: no fewer, and no others."""
+    return frozenset(v.name for v in ENV_VARS if v.required_in_cloud or cloud in v.set_on)
 
 
 class SettingsError(ValueError):
@@ -76,8 +104,69 @@ class WarehouseTarget:
         auth = quote(self.user, safe="")
         if self.password:
             auth += ":" + quote(self.password, safe="")
-        return (f"postgresql://{auth}@{self.host}:{self.port}/{quote(self.database, safe='')}"
-                f"?sslmode={self.sslmode}")
+        database = quote(self.database, safe="")
+        if self.host.startswith("/"):  # a Unix socket directory, e.g. Cloud SQL's /cloudsql/...
+            return (f"postgresql://{auth}@/{database}?host={quote(self.host, safe='/')}"
+                    f"&port={self.port}&sslmode={self.sslmode}")
+        return f"postgresql://{auth}@{self.host}:{self.port}/{database}?sslmode={self.sslmode}"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a storage emulator (or other compatible service) answers, split as pyarrow wants."""
+
+    scheme: str
+    authority: str
+
+    @classmethod
+    def parse(cls, name: str, value: str) -> Endpoint:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
+            raise SettingsError(f"{name}={value!r} is not an endpoint URL; use "
+                                "http(s)://host[:port], e.g. http://127.0.0.1:9000")
+        return cls(parts.scheme, parts.netloc)
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.authority}"
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    """How ``pipeline.storage`` connects per URI scheme; empty means each cloud's own defaults.
+
+    On the platforms nothing is set but ``azure_client_id``: S3 and GCS find the job's identity
+    through their SDKs' default chains. The overrides exist so the same code reaches emulators.
+    """
+
+    s3_endpoint: Endpoint | None = None
+    gcs_endpoint: Endpoint | None = None
+    azure_blob_endpoint: Endpoint | None = None
+    azure_account_key: str | None = field(default=None, repr=False)
+    azure_client_id: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> StorageConfig:
+        def endpoint(name: str) -> Endpoint | None:
+            value = env.get(name)
+            return Endpoint.parse(name, value) if value else None
+
+        azure = endpoint("TRICLOUD_AZURE_BLOB_ENDPOINT")
+        key = env.get("TRICLOUD_AZURE_ACCOUNT_KEY") or None
+        if key is not None:
+            if azure is None:
+                raise SettingsError(
+                    "TRICLOUD_AZURE_ACCOUNT_KEY is for emulators only and needs "
+                    "TRICLOUD_AZURE_BLOB_ENDPOINT; on Azure the job's managed identity is used")
+            try:
+                base64.b64decode(key, validate=True)
+            except binascii.Error:
+                raise SettingsError("TRICLOUD_AZURE_ACCOUNT_KEY is not base64; use the "
+                                    "emulator's account key as printed by it") from None
+        return cls(s3_endpoint=endpoint("TRICLOUD_S3_ENDPOINT"),
+                   gcs_endpoint=endpoint("TRICLOUD_GCS_ENDPOINT"),
+                   azure_blob_endpoint=azure, azure_account_key=key,
+                   azure_client_id=env.get("AZURE_CLIENT_ID") or None)
 
 
 @dataclass(frozen=True)
@@ -92,6 +181,7 @@ class Settings:
     warehouse: WarehouseTarget | None
     environment: str = "local"
     local_dir: Path = Path(".tricloud")
+    storage: StorageConfig = field(default_factory=StorageConfig)
 
     @property
     def is_local(self) -> bool:
@@ -124,6 +214,7 @@ class Settings:
             raise SettingsError(
                 f"TRICLOUD_SOURCE={source_raw!r} is not a source kind; use one of: {allowed}"
             ) from None
+        storage = StorageConfig.from_env(env)
         host = env.get("TRICLOUD_WAREHOUSE_HOST")
         if not host:
             base = cls.local(local_dir, source=source)
@@ -136,6 +227,7 @@ class Settings:
                 warehouse=None,
                 environment=env.get("TRICLOUD_ENVIRONMENT", "local"),
                 local_dir=base.local_dir,
+                storage=storage,
             )
         missing = [n for n in ("TRICLOUD_RAW_URI", "TRICLOUD_PROCESSED_URI",
                                "TRICLOUD_WAREHOUSE_DB", "TRICLOUD_WAREHOUSE_USER")
@@ -170,4 +262,5 @@ class Settings:
             ),
             environment=env.get("TRICLOUD_ENVIRONMENT", "dev"),
             local_dir=local_dir,
+            storage=storage,
         )

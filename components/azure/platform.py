@@ -25,7 +25,12 @@ from components.azure.scope import AzureScope
 from components.azure.secrets import AzureSecrets, SecretsArgs, vault_secret_name
 from components.azure.storage import AzureStorage, StorageArgs
 from components.context import StackContext
-from components.contract import SECRET_ENV_VARS, PlatformOutputs, job_environment
+from components.contract import (
+    SECRET_ENV_VARS,
+    PlatformOutputs,
+    identity_environment,
+    job_environment,
+)
 
 
 def secret_values(ctx: StackContext, database: AzureDatabase) -> dict[str, pulumi.Output[str]]:
@@ -77,10 +82,11 @@ class AzurePlatform(pulumi.ComponentResource):
         registry = AzureRegistry("registry", RegistryArgs(scope), child)
         identity = AzureJobIdentity("identity", IdentityArgs(
             scope, lake.container_ids, vault.vault_id, registry.registry_id), child)
-        plain_env = job_environment(
+        plain_env = {**job_environment(
             raw_storage_uri=lake.uris["raw"], processed_storage_uri=lake.uris["processed"],
             warehouse_host=db.host, warehouse_port=db.port, warehouse_database=db.database,
-            warehouse_user=db.user, environment=ctx.platform.environment.value)
+            warehouse_user=db.user, environment=ctx.platform.environment.value),
+            **identity_environment("azure", AZURE_CLIENT_ID=identity.client_id)}
         compute = AzureCompute("compute", ComputeArgs(
             scope=scope, subnet_id=net.apps_subnet_id, identity_id=identity.id,
             login_server=registry.login_server, image=registry.image_ref,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.contract import SECRET_ENV_VARS
-from pipeline.settings import ENV_VARS
+from pipeline.settings import platform_env_names
 from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
 
 pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
@@ -68,7 +68,7 @@ def test_job_environment_is_exactly_the_contract(synth, stack):
     env = job(synth, stack)["template"]["containers"][0]["env"]
     names = [e["name"] for e in env]
     assert len(names) == len(set(names))
-    assert set(names) == {v.name for v in ENV_VARS if v.required_in_cloud}
+    assert set(names) == platform_env_names("azure")
     for e in env:
         if e["name"] in SECRET_ENV_VARS:
             assert set(e) == {"name", "secretRef"}, e

@@ -64,3 +64,15 @@ def pipeline_settings(tmp_path: Path) -> Any:
     from pipeline.settings import Settings
 
     return Settings.local(tmp_path / "local")
+
+
+# Storage emulators (moto, gcp-storage-emulator, Azurite) and the storage_target fixture.
+from tests.pipeline.emulators import (  # noqa: E402
+    azurite_server,
+    clean_warehouse,
+    gcs_server,
+    moto_server,
+    storage_target,
+)
+
+__all__ = ["azurite_server", "clean_warehouse", "gcs_server", "moto_server", "storage_target"]

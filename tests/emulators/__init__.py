@@ -1,0 +1,1 @@
+"""Storage emulators for the pipeline tests: installers, processes and a cuttable proxy."""

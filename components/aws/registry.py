@@ -1,7 +1,7 @@
 """ECR: the pipeline's image repository, and the image built from ``pipeline/`` pushed to it.
 
-Tags are immutable except the moving ``latest`` the shared image builder pushes; the task
-definition pins the pushed *digest*, so what runs is exactly what was built and scanned.
+Every tag is immutable (the shared image builder tags by source content, never ``latest``), and
+the task definition pins the pushed *digest*, so what runs is exactly what was built and scanned.
 """
 
 from __future__ import annotations
@@ -52,9 +52,7 @@ class ImageRegistry(pulumi.ComponentResource):
                       if args.kms_key_arn is not None else {"encryption_type": "AES256"})
         self.repository = aws.ecr.Repository(
             "pipeline", name=names.stack_name(args.stack, "pipeline"),
-            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
-            image_tag_mutability_exclusion_filters=[{"filter": "latest",
-                                                     "filter_type": "WILDCARD"}],
+            image_tag_mutability="IMMUTABLE",
             image_scanning_configuration={"scan_on_push": True},
             encryption_configurations=[encryption],
             force_delete=not args.protect, opts=child)

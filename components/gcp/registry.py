@@ -1,7 +1,8 @@
 """The pipeline image's home: an Artifact Registry Docker repository, and the image pushed to it.
 
-Cleanup policies keep the repository from growing without bound: untagged images (superseded
-builds) go after a week, the most recent versions always stay so a rollback is possible.
+Cleanup policies keep the repository from growing without bound: untagged images go after a
+week and superseded source-tagged builds after a month, while the most recent versions always
+stay (in Artifact Registry a KEEP policy wins over DELETE) so a rollback is possible.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp.scope import GcpScope
-from components.image import pipeline_image
+from components.image import TAG_PREFIX, pipeline_image
 from components.naming import GCP_ARTIFACT_REPOSITORY, physical_name
 
 IMAGE = "pipeline"
 KEEP_RECENT = 10
 UNTAGGED_MAX_AGE = f"{7 * 24 * 3600}s"
+BUILD_MAX_AGE = f"{30 * 24 * 3600}s"
 
 
 class ImageRegistry(pulumi.ComponentResource):
@@ -41,6 +43,11 @@ class ImageRegistry(pulumi.ComponentResource):
                     id="delete-untagged", action="DELETE",
                     condition=gcp.artifactregistry.RepositoryCleanupPolicyConditionArgs(
                         tag_state="UNTAGGED", older_than=UNTAGGED_MAX_AGE)),
+                gcp.artifactregistry.RepositoryCleanupPolicyArgs(
+                    id="delete-old-builds", action="DELETE",
+                    condition=gcp.artifactregistry.RepositoryCleanupPolicyConditionArgs(
+                        tag_state="TAGGED", tag_prefixes=[TAG_PREFIX],
+                        older_than=BUILD_MAX_AGE)),
             ],
             opts=scope.child(self))
         self.repository = repo.registry_uri.apply(lambda uri: f"{uri}/{IMAGE}")

@@ -30,9 +30,8 @@ def plan(request, synth):
 def test_repository_scans_on_push_with_immutable_tags_and_a_lifecycle(plan):
     repo = plan.one("aws:ecr/repository:Repository").inputs
     assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
-    assert repo["imageTagMutability"] in ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
-    excluded = [f["filter"] for f in repo.get("imageTagMutabilityExclusionFilters", [])]
-    assert excluded in ([], ["latest"])
+    assert repo["imageTagMutability"] == "IMMUTABLE"
+    assert not repo.get("imageTagMutabilityExclusionFilters")
     rules = json.loads(plan.one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])
     assert rules["rules"]
     assert repo["forceDelete"] is not is_prod(plan)

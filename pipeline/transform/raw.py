@@ -1,21 +1,22 @@
-"""Reading the raw zone: only committed batches, every column as text, in batch order.
+"""Reading the raw zone: only committed batches, in batch order, typed where the files agree.
 
 Raw files may come typed (from the PostgreSQL source) or as all-strings (CSV/JSON exports),
-and two batches of the same table may disagree. Normalising every column to text here gives
-the SQL one input shape, and typing happens exactly once, with TRY_CAST, where a failure can
-be quarantined instead of crashing the run.
+and two batches of the same table may disagree. A column every file delivers with its native
+type is kept as it is; any other column is normalised to text, and typing happens exactly
+once, with TRY_CAST, where a failure can be quarantined instead of crashing the run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import raw as raw_zone
 from pipeline import storage
-from pipeline.transform.contract import SourceTable
+from pipeline.transform.contract import BOOL, DATE, INT, MONEY, TEXT, TS, SourceTable
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,53 @@ def committed_batches(raw_uri: str) -> list[RawBatch]:
     return sorted(batches, key=lambda b: b.batch_id)
 
 
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def _as_text(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
     if pa.types.is_string(column.type):
         return column
     if pa.types.is_large_string(column.type) or pa.types.is_dictionary(column.type):
         return pc.cast(pc.cast(column, pa.large_string()), pa.string())
     return pc.cast(column, pa.string())
+
+
+# The Arrow type a contract column has when it arrives already typed (the PostgreSQL source
+# writes these). Date columns are varchar in the source, so they are always parsed from text.
+NATIVE: dict[str, pa.DataType] = {
+    INT: pa.int32(), MONEY: pa.decimal128(10, 2), TS: pa.timestamp("us"), BOOL: pa.bool_(),
+    TEXT: pa.string(), DATE: pa.string(),
+}
+
+
+_CONSTANT_BLOCK = 65_536
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table's raw rows across batches, plus which contract columns kept their type.
+
+    A column stays typed only when every file delivered it with its native type: then no value
+    can fail to type, and converting it to text and back (the slowest part of a transform at
+    scale) would only cost time. A column that any file delivers differently is text
+    everywhere, so one version spelled two ways still compares equal after TRY_CAST.
+    """
+
+    data: pa.Table
+    typed: frozenset[str]
+
+    def as_text(self, seqs: pa.Array) -> pa.Table:
+        """The rows whose ``_seq`` is in ``seqs`` with every column as text: a quarantine's
+        raw values, rendered exactly as the all-text path would have rendered them."""
+        rows = self.data.filter(pc.is_in(self.data.column("_seq"), value_set=seqs))
+        return pa.table({name: _as_text(rows.column(name)) if name != "_seq"
+                         else rows.column(name) for name in rows.column_names})
+
+
+def _constant(text: str, n: int) -> pa.ChunkedArray:
+    """``n`` copies of ``text`` as chunks sharing one buffer: the batch id of every raw row
+    costs one block of memory, not one string per row."""
+    block = pa.array([text] * min(n, _CONSTANT_BLOCK), pa.string())
+    full, rest = divmod(n, _CONSTANT_BLOCK)
+    chunks = [block] * full + ([block.slice(0, rest)] if rest else [])
+    return pa.chunked_array(chunks, pa.string())
 
 
 def text_schema(table: SourceTable) -> pa.Schema:
@@ -59,29 +101,43 @@ def text_schema(table: SourceTable) -> pa.Schema:
     )
 
 
-def read_table(table: SourceTable, batches: list[RawBatch]) -> pa.Table:
-    """All rows of one table across ``batches``, as text, tagged with batch id and arrival order.
+def read_table(table: SourceTable, batches: list[RawBatch]) -> RawTable:
+    """All rows of one table across ``batches``, tagged with batch id and arrival order.
 
     ``_seq`` is the row's position in (batch, file, row) order, so "the first copy of a row" is
-    well defined when the overlap window makes ingest deliver it twice.
+    well defined when the overlap window makes ingest deliver it twice. Columns are typed or
+    text as ``RawTable`` explains.
     """
-    schema = text_schema(table)
+    files: list[tuple[str, pa.Table]] = [
+        (batch.batch_id, storage.read_parquet(uri))
+        for batch in batches for uri in batch.files.get(table.name, ())
+    ]
+    typed = frozenset(
+        c.name for c in table.all_columns
+        if c.type != DATE and all(
+            c.name not in data.column_names or data.schema.field(c.name).type == NATIVE[c.type]
+            for _, data in files)
+    )
+    fields = [pa.field(c.name, NATIVE[c.type] if c.name in typed else pa.string())
+              for c in table.all_columns]
+    schema = pa.schema([*fields, pa.field("_batch_id", pa.string()),
+                        pa.field("_seq", pa.int64())])
     parts: list[pa.Table] = []
     seq = 0
-    for batch in batches:
-        for uri in batch.files.get(table.name, ()):
-            data = storage.read_parquet(uri)
-            n = data.num_rows
-            columns = []
-            for col in table.all_columns:
-                if col.name in data.column_names:
-                    columns.append(_as_text(data.column(col.name)))
-                else:  # a column the export left out: every row gets a null and is judged on it
-                    columns.append(pa.chunked_array([pa.nulls(n, pa.string())]))
-            columns.append(pa.chunked_array([pa.array([batch.batch_id] * n, pa.string())]))
-            columns.append(pa.chunked_array([pa.array(range(seq, seq + n), pa.int64())]))
-            seq += n
-            parts.append(pa.Table.from_arrays(columns, schema=schema))
+    for batch_id, data in files:
+        n = data.num_rows
+        columns = []
+        for col, fld in zip(table.all_columns, fields, strict=True):
+            if col.name not in data.column_names:  # an export left it out: null, judged as such
+                columns.append(pa.nulls(n, fld.type))
+            elif col.name in typed:
+                columns.append(data.column(col.name))
+            else:
+                columns.append(_as_text(data.column(col.name)))
+        columns.append(_constant(batch_id, n))
+        columns.append(pa.array(np.arange(seq, seq + n, dtype=np.int64)))
+        seq += n
+        parts.append(pa.Table.from_arrays(columns, schema=schema))
     if not parts:
-        return schema.empty_table()
-    return pa.concat_tables(parts).combine_chunks()
+        return RawTable(schema.empty_table(), typed)
+    return RawTable(pa.concat_tables(parts), typed)

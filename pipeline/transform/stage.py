@@ -24,7 +24,7 @@ from pipeline.stages import StageResult
 from pipeline.transform import outputs
 from pipeline.transform.contract import TABLES
 from pipeline.transform.engine import SqlRunner, sql_file
-from pipeline.transform.raw import RawBatch, committed_batches, read_table
+from pipeline.transform.raw import RawBatch, RawTable, committed_batches, read_table
 from pipeline.transform.validate import render_all
 
 QUARANTINE_SCHEMA = pa.schema([
@@ -51,7 +51,7 @@ class BatchCounts:
 def currency_reference() -> pa.Table:
     """ISO 4217 codes and names from the maintained ``iso4217`` package."""
     rows = sorted((c.code, c.currency_name) for c in iso4217.Currency)
-    return pa.table({
+    return pa.Table.from_pydict({
         "currency_code": [r[0] for r in rows],
         "currency_name": [r[1] for r in rows],
     })
@@ -69,14 +69,15 @@ def _pending(raw: list[RawBatch], done: list[str]) -> list[RawBatch]:
     return pending
 
 
-def _transform_batch(runner: SqlRunner, batch_id: str, processed_uri: str) -> BatchCounts:
+def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
+                     processed_uri: str) -> BatchCounts:
     runner.materialise("run_batch", f"SELECT CAST({_quote(batch_id)} AS VARCHAR) AS batch_id")
     for table in TABLES:
         runner.view(f"raw_{table.name}",
                     f"SELECT * FROM raw_all_{table.name} "
                     "WHERE _batch_id <= (SELECT batch_id FROM run_batch)")
-        for name, sql in render_all(table).items():
-            runner.materialise(name, sql)
+        for rel in render_all(table, raw[table.name].typed):
+            (runner.materialise if rel.materialise else runner.view)(rel.name, rel.sql)
 
     written: dict[str, int] = {}
     for name in outputs.OUTPUT_TABLES:
@@ -85,15 +86,7 @@ def _transform_batch(runner: SqlRunner, batch_id: str, processed_uri: str) -> Ba
         written[name] = data.num_rows
 
     this = "(SELECT batch_id FROM run_batch)"
-    quarantine_sql = " UNION ALL ".join(
-        f"SELECT _batch_id AS batch_id, '{t.name}' AS table_name, _key AS key, _rule AS rule, "
-        f"_column AS column_name, _raw AS raw_values, _seq "
-        f"FROM checked_{t.name} WHERE _rule IS NOT NULL AND _batch_id = {this}"
-        for t in TABLES
-    )
-    quarantine = runner.fetch(
-        f"SELECT * EXCLUDE (_seq) FROM ({quarantine_sql}) ORDER BY table_name, _seq"
-    ).cast(QUARANTINE_SCHEMA)
+    quarantine = _quarantine(runner, raw, this)
     storage.write_parquet(outputs.quarantine_uri(processed_uri, batch_id), quarantine)
 
     counts: dict[str, dict[str, int]] = {}
@@ -118,6 +111,33 @@ def _transform_batch(runner: SqlRunner, batch_id: str, processed_uri: str) -> Ba
     return result
 
 
+def _quarantine(runner: SqlRunner, raw: dict[str, RawTable], this: str) -> pa.Table:
+    """The batch's rule-breaking rows with their raw values as JSON text.
+
+    Raw values are rendered here, for the few bad rows only, from the raw text of each row
+    (``RawTable.as_text``), so a quarantined row reads the same whether its file was typed.
+    """
+    parts = []
+    for t in TABLES:
+        bad = runner.fetch(f"SELECT _seq FROM checked_{t.name} "
+                           f"WHERE _rule IS NOT NULL AND _batch_id = {this}")
+        if not bad.num_rows:
+            continue
+        runner.register(f"quarantine_raw_{t.name}", raw[t.name].as_text(bad.column("_seq")))
+        raw_json = ", ".join(f"{c.name} := q.{c.name}" for c in t.all_columns)
+        parts.append(
+            f"SELECT c._batch_id AS batch_id, '{t.name}' AS table_name, "
+            f"CAST(q.{t.key} AS VARCHAR) AS key, c._rule AS rule, c._column AS column_name, "
+            f"CAST(to_json(struct_pack({raw_json})) AS VARCHAR) AS raw_values, c._seq "
+            f"FROM checked_{t.name} AS c JOIN quarantine_raw_{t.name} AS q USING (_seq) "
+            f"WHERE c._rule IS NOT NULL AND c._batch_id = {this}")
+    if not parts:
+        return QUARANTINE_SCHEMA.empty_table()
+    return runner.fetch(
+        f"SELECT * EXCLUDE (_seq) FROM ({' UNION ALL '.join(parts)}) ORDER BY table_name, _seq"
+    ).cast(QUARANTINE_SCHEMA)
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -134,9 +154,10 @@ def run(settings: Settings) -> StageResult:
     runner = SqlRunner()
     try:
         runner.register("ref_currency", currency_reference())
-        for table in TABLES:
-            runner.register(f"raw_all_{table.name}", read_table(table, upto))
-        per_batch = [_transform_batch(runner, b.batch_id, settings.processed_uri)
+        raw_tables = {table.name: read_table(table, upto) for table in TABLES}
+        for name, table in raw_tables.items():
+            runner.register(f"raw_all_{name}", table.data)
+        per_batch = [_transform_batch(runner, raw_tables, b.batch_id, settings.processed_uri)
                      for b in pending]
     finally:
         runner.close()

@@ -1,0 +1,146 @@
+"""The results as Markdown: the machine, the per-stage table, the ratios against the targets.
+
+The same text goes to ``benchmarks/results.md`` and, between ``<!-- benchmarks:start -->`` and
+``<!-- benchmarks:end -->``, into the README, so the README never shows figures that the
+results file does not.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+START = "<!-- benchmarks:start -->"
+END = "<!-- benchmarks:end -->"
+
+
+def machine() -> dict[str, Any]:
+    def version(pkg: str) -> str:
+        try:
+            return metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            return "-"
+
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "platform": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+                    f"{mem_gb:.0f} GB",
+        "cpu": _cpu_model(),
+        "python": platform.python_version(),
+        "pyarrow": version("pyarrow"), "duckdb": version("duckdb"),
+        "pandas": version("pandas"), "sqlalchemy": version("sqlalchemy"),
+        "load_before": os.getloadavg(),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
+
+
+def _size(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n:,}"
+
+
+def _row(label: str, r: dict[str, Any]) -> str:
+    rate = r["rows"] / r["seconds"] if r["seconds"] else 0
+    return (f"| {label} | {r['seconds']:,.1f} | {r['rows']:,} | {rate:,.0f} | "
+            f"{r['peak_rss_mb']:,.0f} |")
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}x" if b else "-"
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    load = ", ".join(f"{x:.1f}" for x in m["load_before"])
+    lines = [
+        f"Measured {m['date']} on {m['platform']} ({m['cpu']}); Python {m['python']}, "
+        f"pyarrow {m['pyarrow']}, DuckDB {m['duckdb']}, pandas {m['pandas']}, "
+        f"SQLAlchemy {m['sqlalchemy']}, PostgreSQL {m.get('postgresql', '?')} (embedded). "
+        f"Load average at the start: {load}"
+        + (f"; after the last size: {', '.join(f'{x:.1f}' for x in m['load_after'])}"
+           if "load_after" in m else "") + ".",
+        "",
+        "| orders | step | seconds | rows | rows/s | peak RSS (MB) |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for s in results["sizes"]:
+        n = _size(s["orders"])
+        labels = [("seed", "seed (generator + COPY into the source)"), ("ingest", "ingest"),
+                  ("transform", "transform"), ("load", "load"),
+                  ("read", "bare read of the raw Parquet"), ("reference", "pandas reference")]
+        lines += [_row(f"{n} | {label}", s[key]) for key, label in labels]
+        for key in ("ingest", "transform", "load"):
+            lines.append(_row(f"{n} | second batch: {key}", s["incremental"][key]))
+    lines += ["", "| ratio | " + " | ".join(_size(s["orders"]) for s in results["sizes"])
+              + " | target | at the largest size |",
+              "|---|" + "---:|" * len(results["sizes"]) + "---|---|"]
+    last = results["sizes"][-1]
+
+    def ratio_row(label: str, f: Any, target: str, ok: Any) -> None:
+        cells = " | ".join(_ratio(*f(s)) for s in results["sizes"])
+        a, b = f(last)
+        lines.append(f"| {label} | {cells} | {target} | {_met(ok(a / b))} |")
+
+    ratio_row("pandas / tricloud, transform time",
+              lambda s: (s["reference"]["seconds"], s["transform"]["seconds"]),
+              ">= 10x", lambda r: r >= 10)
+    ratio_row("pandas / tricloud, transform peak memory",
+              lambda s: (s["reference"]["peak_rss_mb"], s["transform"]["peak_rss_mb"]),
+              "> 1x", lambda r: r > 1)
+    ratio_row("transform / bare read of the raw Parquet",
+              lambda s: (s["transform"]["seconds"], s["read"]["seconds"]),
+              "<= 3x", lambda r: r <= 3)
+    loads = [s for s in results["sizes"] if "copy" in s]
+    if loads:
+        s = loads[0]
+        r = s["to_sql"]["seconds"] / s["copy"]["seconds"]
+        lines.append(
+            f"| to_sql / COPY load, {s['copy']['rows']:,} fact_sales_order rows "
+            f"(measured once) | {r:.1f}x (COPY {s['copy']['seconds']:.1f} s, to_sql "
+            f"{s['to_sql']['seconds']:.1f} s) |" + " |" * (len(results["sizes"]) - 1)
+            + f" >= 10x | {_met(r >= 10)} |")
+    lines.append("")
+    lines.append("The pandas reference's output was checked equal to the pipeline's (every "
+                 "output table, rows sorted, money to the cent) before these figures were kept.")
+    if "plan" in results:
+        p = results["plan"]
+        lines += ["", "| offline plan | seconds (fresh interpreter) | resources | "
+                      "cloud SDKs imported |", "|---|---:|---:|---|"]
+        for cloud in ("aws", "gcp", "azure"):
+            lines.append(f"| dev-{cloud} | {p[cloud]['seconds']:.1f} | {p[cloud]['rows']} | "
+                         f"{', '.join(p[cloud]['sdks'])} |")
+        lines.append(f"| all {p['all']['stacks']} stacks, one process | "
+                     f"{p['all']['seconds']:.1f} | {p['all']['rows']} | "
+                     f"{', '.join(p['all']['sdks'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict[str, Any], out: Path, readme: Path | None) -> None:
+    text = render(results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("# Benchmark results\n\nWritten by `python -m benchmarks`; see the README's "
+                   "Benchmarks section for the command and what the figures mean.\n\n" + text)
+    if readme is not None:
+        body = readme.read_text()
+        if START not in body or END not in body:
+            raise SystemExit(f"{readme} has no {START} ... {END} markers")
+        head, rest = body.split(START, 1)
+        _, tail = rest.split(END, 1)
+        readme.write_text(f"{head}{START}\n{text}{END}{tail}")

@@ -1,0 +1,156 @@
+"""One measured step, run in its own process: ``python -m benchmarks.stage <step> [options]``.
+
+Each step runs in a fresh interpreter so its peak resident memory (``ru_maxrss`` of the process
+itself) belongs to that step alone and no cache survives from the step before. The last line
+on stdout is one JSON object: ``seconds`` (wall time of the work, not of interpreter start-up),
+``rows``, ``peak_rss_mb`` and step details. The PostgreSQL server is a separate process and is
+not part of any figure here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.layout import SizeDirs
+
+Step = Callable[[argparse.Namespace, SizeDirs], dict[str, Any]]
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def step_seed(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    import psycopg
+
+    from pipeline.source import generator
+
+    with psycopg.connect(args.source_url) as conn:
+        counts = generator.generate(conn, args.seed, args.orders)
+    return {"rows": sum(counts.values()), "tables": counts}
+
+
+def step_mutate(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    import psycopg
+
+    from pipeline.source import mutate
+
+    with psycopg.connect(args.source_url) as conn:
+        counts = mutate.mutate(conn, args.seed, update_fraction=0.001, new_orders=10_000)
+    return {"rows": sum(counts.values()), "tables": counts}
+
+
+def step_ingest(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from pipeline import ingest
+
+    result = ingest.run(dirs.settings(), args.source_url)
+    return {"rows": result.rows_out, "batch_id": result.details["batch_id"]}
+
+
+def step_transform(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from pipeline import transform
+
+    result = transform.run(dirs.settings())
+    return {"rows": result.details["rows_read"], "rows_out": result.rows_out,
+            "quarantined": result.quarantined, "batches": result.details["batches"]}
+
+
+def step_load(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from pipeline.warehouse import load
+
+    result = load.run(dirs.settings(), args.warehouse_url)
+    return {"rows": result.rows_out, "batches": result.details["batches"]}
+
+
+def step_read(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    """The machine's limit: every raw Parquet file read once, every column, nothing computed."""
+    import pyarrow.parquet as pq
+
+    rows = 0
+    for path in dirs.raw_files():
+        rows += pq.read_table(path).num_rows
+    return {"rows": rows}
+
+
+def step_reference(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from benchmarks import pandas_reference
+
+    counts = pandas_reference.run(dirs.raw, dirs.reference)
+    return {"rows": counts["rows_read"], "outputs": counts["outputs"]}
+
+
+def step_compare(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from benchmarks import compare
+
+    batch = dirs.last_processed_batch()
+    differences = compare.compare_dirs(dirs.processed_batch(batch), dirs.reference)
+    return {"rows": 0, "batch": batch, "equal": not differences, "differences": differences}
+
+
+def step_copy(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from benchmarks import loadcmp
+
+    return loadcmp.load_with_copy(args.warehouse_url, dirs.load_sample(args.rows))
+
+
+def step_to_sql(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from benchmarks import loadcmp
+
+    return loadcmp.load_with_to_sql(args.warehouse_url, dirs.load_sample(args.rows))
+
+
+def step_synth(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from benchmarks import plancost
+
+    return plancost.synthesise(Path(args.stack))
+
+
+STEPS: dict[str, Step] = {
+    "seed": step_seed, "mutate": step_mutate, "ingest": step_ingest,
+    "transform": step_transform, "load": step_load, "read": step_read,
+    "reference": step_reference, "compare": step_compare, "copy": step_copy,
+    "to_sql": step_to_sql, "synth": step_synth,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.stage")
+    parser.add_argument("step", choices=sorted(STEPS))
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/bench/x"))
+    parser.add_argument("--source-url", default="")
+    parser.add_argument("--warehouse-url", default="")
+    parser.add_argument("--orders", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--rows", type=int, default=0)
+    parser.add_argument("--stack", default="")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="write a pyinstrument HTML profile of the step here")
+    args = parser.parse_args(argv)
+    dirs = SizeDirs(args.dir)
+    profiler = None
+    if args.profile is not None:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    started = time.perf_counter()
+    out = STEPS[args.step](args, dirs)
+    seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.stop()
+        args.profile.write_text(profiler.output_html())
+    seconds = out.pop("work_seconds", seconds)  # a step may time only its measured part
+    out.update(seconds=round(seconds, 3), peak_rss_mb=round(_peak_rss_mb(), 1))
+    print(json.dumps(out, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

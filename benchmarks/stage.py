@@ -4,7 +4,9 @@ Each step runs in a fresh interpreter so its peak resident memory (``ru_maxrss``
 itself) belongs to that step alone and no cache survives from the step before. The last line
 on stdout is one JSON object: ``seconds`` (wall time of the work, not of interpreter start-up),
 ``rows``, ``peak_rss_mb`` and step details. The PostgreSQL server is a separate process and is
-not part of any figure here.
+not part of any figure here. With ``--memory-gb`` a step that runs out of that much address
+space still ends cleanly, with ``out_of_memory`` set, so one size too big for a step does not
+lose the figures of every other step.
 """
 
 from __future__ import annotations
@@ -132,8 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", default="")
     parser.add_argument("--profile", type=Path, default=None,
                         help="write a pyinstrument HTML profile of the step here")
+    parser.add_argument("--memory-gb", type=float, default=0,
+                        help="cap the step's address space (RLIMIT_AS); past it the step "
+                             "reports out_of_memory instead of waking the OOM killer")
     args = parser.parse_args(argv)
     dirs = SizeDirs(args.dir)
+    if args.memory_gb:
+        cap = int(args.memory_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     profiler = None
     if args.profile is not None:
         from pyinstrument import Profiler
@@ -141,7 +149,12 @@ def main(argv: list[str] | None = None) -> int:
         profiler = Profiler()
         profiler.start()
     started = time.perf_counter()
-    out = STEPS[args.step](args, dirs)
+    try:
+        out = STEPS[args.step](args, dirs)
+    except MemoryError:
+        if not args.memory_gb:
+            raise
+        out = {"rows": 0, "out_of_memory": True, "memory_gb": args.memory_gb}
     seconds = time.perf_counter() - started
     if profiler is not None:
         profiler.stop()

@@ -6,7 +6,12 @@ later: only this runner (registration and materialisation) is DuckDB-specific.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
 from importlib import resources
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -17,13 +22,53 @@ def sql_file(name: str) -> str:
     return resources.files("pipeline.transform").joinpath("sql", f"{name}.sql").read_text()
 
 
-class SqlRunner:
-    """One in-process DuckDB connection holding the relations of a transform run."""
+# Where a container's memory cap is, cgroup v2 then v1: a job's task sees the host's RAM in
+# sysconf, and a limit taken from that would let DuckDB outgrow the task.
+_CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
 
-    def __init__(self, threads: int | None = None) -> None:
+
+def _available_memory() -> int | None:
+    sizes = []
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        sizes.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    for path in _CGROUP_LIMITS:
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            sizes.append(int(text))
+    return min(sizes) if sizes else None
+
+
+def _default_memory_limit_mb() -> int:
+    """Half the memory: the raw Arrow tables live outside DuckDB's budget, and DuckDB's own
+    default (80%) plus them is what woke the OOM killer at 10M orders."""
+    total = _available_memory()
+    return max(1024, total // 2 // 2**20) if total else 4096
+
+
+class SqlRunner:
+    """One in-process DuckDB connection holding the relations of a transform run.
+
+    Past ``memory_limit_mb`` DuckDB spills to a private temporary folder instead of growing.
+    Insertion order is not preserved: every output query has its own ORDER BY, and keeping
+    the order of big CREATE TABLE AS costs memory for nothing. Hash joins build on the right
+    side as written (``build_side_probe_side`` off): every join here puts the wide, big
+    relation on the left, and letting DuckDB flip the equal-sized reference joins made it hash
+    every column of the big side.
+    """
+
+    def __init__(self, threads: int | None = None, memory_limit_mb: int | None = None) -> None:
         self.con = duckdb.connect(":memory:")
+        self._spill = tempfile.mkdtemp(prefix="tricloud-duckdb-")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        limit = int(memory_limit_mb or _default_memory_limit_mb())
+        self.con.execute(f"SET memory_limit = '{limit}MB'")
+        self.con.execute("SET temp_directory = ?", [self._spill])
+        self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
 
     def register(self, name: str, table: pa.Table) -> None:
         """Expose an Arrow table under ``name`` without copying it."""
@@ -43,5 +88,11 @@ class SqlRunner:
         row = self.con.execute(sql).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
+    def row(self, sql: str) -> tuple[int, ...]:
+        """The first row of ``sql`` as integers (NULL as 0): several counts in one scan."""
+        row = self.con.execute(sql).fetchone() or ()
+        return tuple(int(v) if v is not None else 0 for v in row)
+
     def close(self) -> None:
         self.con.close()
+        shutil.rmtree(self._spill, ignore_errors=True)

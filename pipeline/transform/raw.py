@@ -60,7 +60,11 @@ NATIVE: dict[str, pa.DataType] = {
 }
 
 
-_CONSTANT_BLOCK = 65_536
+# Lineage of every raw row: ``_batch`` is the position of its batch in the run's batch list
+# (batch ids sort by time, so positions compare like ids but cost 4 bytes and an integer
+# comparison), ``_seq`` its arrival order within the table.
+LINEAGE = (pa.field("_batch", pa.int32()), pa.field("_seq", pa.int64()))
+LINEAGE_NAMES = frozenset(f.name for f in LINEAGE)
 
 
 @dataclass(frozen=True)
@@ -80,37 +84,27 @@ class RawTable:
         """The rows whose ``_seq`` is in ``seqs`` with every column as text: a quarantine's
         raw values, rendered exactly as the all-text path would have rendered them."""
         rows = self.data.filter(pc.is_in(self.data.column("_seq"), value_set=seqs))
-        return pa.table({name: _as_text(rows.column(name)) if name != "_seq"
-                         else rows.column(name) for name in rows.column_names})
-
-
-def _constant(text: str, n: int) -> pa.ChunkedArray:
-    """``n`` copies of ``text`` as chunks sharing one buffer: the batch id of every raw row
-    costs one block of memory, not one string per row."""
-    block = pa.array([text] * min(n, _CONSTANT_BLOCK), pa.string())
-    full, rest = divmod(n, _CONSTANT_BLOCK)
-    chunks = [block] * full + ([block.slice(0, rest)] if rest else [])
-    return pa.chunked_array(chunks, pa.string())
+        return pa.table({name: rows.column(name) if name in LINEAGE_NAMES
+                         else _as_text(rows.column(name)) for name in rows.column_names})
 
 
 def text_schema(table: SourceTable) -> pa.Schema:
     """The normalised raw shape: contract columns as text plus the lineage columns."""
-    return pa.schema(
-        [pa.field(c.name, pa.string()) for c in table.all_columns]
-        + [pa.field("_batch_id", pa.string()), pa.field("_seq", pa.int64())]
-    )
+    return pa.schema([pa.field(c.name, pa.string()) for c in table.all_columns] + list(LINEAGE))
 
 
 def read_table(table: SourceTable, batches: list[RawBatch]) -> RawTable:
-    """All rows of one table across ``batches``, tagged with batch id and arrival order.
+    """All rows of one table across ``batches``, tagged with batch position and arrival order.
 
-    ``_seq`` is the row's position in (batch, file, row) order, so "the first copy of a row" is
-    well defined when the overlap window makes ingest deliver it twice. Columns are typed or
-    text as ``RawTable`` explains.
+    ``_batch`` is the index of the row's batch in ``batches``: pass every table the same list
+    so positions compare across tables. ``_seq`` is the row's position in (batch, file, row)
+    order, so "the first copy of a row" is well defined when the overlap window makes ingest
+    deliver it twice, and a greater ``_seq`` never belongs to an earlier batch. Columns are
+    typed or text as ``RawTable`` explains.
     """
-    files: list[tuple[str, pa.Table]] = [
-        (batch.batch_id, storage.read_parquet(uri))
-        for batch in batches for uri in batch.files.get(table.name, ())
+    files: list[tuple[int, pa.Table]] = [
+        (position, storage.read_parquet(uri))
+        for position, batch in enumerate(batches) for uri in batch.files.get(table.name, ())
     ]
     typed = frozenset(
         c.name for c in table.all_columns
@@ -120,11 +114,10 @@ def read_table(table: SourceTable, batches: list[RawBatch]) -> RawTable:
     )
     fields = [pa.field(c.name, NATIVE[c.type] if c.name in typed else pa.string())
               for c in table.all_columns]
-    schema = pa.schema([*fields, pa.field("_batch_id", pa.string()),
-                        pa.field("_seq", pa.int64())])
+    schema = pa.schema([*fields, *LINEAGE])
     parts: list[pa.Table] = []
     seq = 0
-    for batch_id, data in files:
+    for position, data in files:
         n = data.num_rows
         columns = []
         for col, fld in zip(table.all_columns, fields, strict=True):
@@ -134,7 +127,7 @@ def read_table(table: SourceTable, batches: list[RawBatch]) -> RawTable:
                 columns.append(data.column(col.name))
             else:
                 columns.append(_as_text(data.column(col.name)))
-        columns.append(_constant(batch_id, n))
+        columns.append(pa.array(np.full(n, position, dtype=np.int32)))
         columns.append(pa.array(np.arange(seq, seq + n, dtype=np.int64)))
         seq += n
         parts.append(pa.Table.from_arrays(columns, schema=schema))

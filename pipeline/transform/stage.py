@@ -26,6 +26,7 @@ from pipeline.transform.contract import TABLES
 from pipeline.transform.engine import SqlRunner, sql_file
 from pipeline.transform.raw import RawBatch, RawTable, committed_batches, read_table
 from pipeline.transform.validate import render_all
+from pipeline.transform.writer import BackgroundWriter
 
 QUARANTINE_SCHEMA = pa.schema([
     ("batch_id", pa.string()), ("table_name", pa.string()), ("key", pa.string()),
@@ -69,34 +70,33 @@ def _pending(raw: list[RawBatch], done: list[str]) -> list[RawBatch]:
     return pending
 
 
-def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
+def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str, position: int,
                      processed_uri: str) -> BatchCounts:
-    runner.materialise("run_batch", f"SELECT CAST({_quote(batch_id)} AS VARCHAR) AS batch_id")
+    """``position`` is the batch's ``_batch`` in the raw tables (``raw.LINEAGE``)."""
+    runner.materialise("run_batch", f"SELECT CAST({_quote(batch_id)} AS VARCHAR) AS batch_id, "
+                                    f"CAST({int(position)} AS INTEGER) AS batch")
     for table in TABLES:
         runner.view(f"raw_{table.name}",
                     f"SELECT * FROM raw_all_{table.name} "
-                    "WHERE _batch_id <= (SELECT batch_id FROM run_batch)")
+                    "WHERE _batch <= (SELECT batch FROM run_batch)")
         for rel in render_all(table, raw[table.name].typed):
             (runner.materialise if rel.materialise else runner.view)(rel.name, rel.sql)
 
     written: dict[str, int] = {}
-    for name in outputs.OUTPUT_TABLES:
-        data = runner.fetch(sql_file(name))
-        storage.write_parquet(outputs.table_uri(processed_uri, batch_id, name), data)
-        written[name] = data.num_rows
-
-    this = "(SELECT batch_id FROM run_batch)"
-    quarantine = _quarantine(runner, raw, this)
-    storage.write_parquet(outputs.quarantine_uri(processed_uri, batch_id), quarantine)
+    this = "(SELECT batch FROM run_batch)"
+    with BackgroundWriter(in_flight=2) as writer:
+        for name in outputs.OUTPUT_TABLES:
+            data = runner.fetch(sql_file(name))
+            writer.write(outputs.table_uri(processed_uri, batch_id, name), data)
+            written[name] = data.num_rows
+        quarantine = _quarantine(runner, raw, this)
+        writer.write(outputs.quarantine_uri(processed_uri, batch_id), quarantine)
 
     counts: dict[str, dict[str, int]] = {}
     for t in TABLES:
-        read = runner.scalar(f"SELECT count(*) FROM raw_{t.name} WHERE _batch_id = {this}")
-        versions = runner.scalar(
-            f"SELECT count(*) FROM checked_{t.name} WHERE _batch_id = {this}")
-        bad = runner.scalar(
-            f"SELECT count(*) FROM checked_{t.name} WHERE _batch_id = {this} "
-            "AND _rule IS NOT NULL")
+        read = runner.scalar(f"SELECT count(*) FROM raw_{t.name} WHERE _batch = {this}")
+        versions, bad = runner.row(
+            f"SELECT count(*), count(_rule) FROM checked_{t.name} WHERE _batch = {this}")
         counts[t.name] = {"read": read, "duplicates": read - versions, "rows_in": versions,
                           "rows_out": versions - bad, "quarantined": bad}
     result = BatchCounts(batch_id, counts)
@@ -120,17 +120,17 @@ def _quarantine(runner: SqlRunner, raw: dict[str, RawTable], this: str) -> pa.Ta
     parts = []
     for t in TABLES:
         bad = runner.fetch(f"SELECT _seq FROM checked_{t.name} "
-                           f"WHERE _rule IS NOT NULL AND _batch_id = {this}")
+                           f"WHERE _rule IS NOT NULL AND _batch = {this}")
         if not bad.num_rows:
             continue
         runner.register(f"quarantine_raw_{t.name}", raw[t.name].as_text(bad.column("_seq")))
         raw_json = ", ".join(f"{c.name} := q.{c.name}" for c in t.all_columns)
         parts.append(
-            f"SELECT c._batch_id AS batch_id, '{t.name}' AS table_name, "
+            f"SELECT (SELECT batch_id FROM run_batch) AS batch_id, '{t.name}' AS table_name, "
             f"CAST(q.{t.key} AS VARCHAR) AS key, c._rule AS rule, c._column AS column_name, "
             f"CAST(to_json(struct_pack({raw_json})) AS VARCHAR) AS raw_values, c._seq "
             f"FROM checked_{t.name} AS c JOIN quarantine_raw_{t.name} AS q USING (_seq) "
-            f"WHERE c._rule IS NOT NULL AND c._batch_id = {this}")
+            f"WHERE c._rule IS NOT NULL AND c._batch = {this}")
     if not parts:
         return QUARANTINE_SCHEMA.empty_table()
     return runner.fetch(
@@ -157,7 +157,9 @@ def run(settings: Settings) -> StageResult:
         raw_tables = {table.name: read_table(table, upto) for table in TABLES}
         for name, table in raw_tables.items():
             runner.register(f"raw_all_{name}", table.data)
-        per_batch = [_transform_batch(runner, raw_tables, b.batch_id, settings.processed_uri)
+        position = {b.batch_id: i for i, b in enumerate(upto)}
+        per_batch = [_transform_batch(runner, raw_tables, b.batch_id, position[b.batch_id],
+                                      settings.processed_uri)
                      for b in pending]
     finally:
         runner.close()

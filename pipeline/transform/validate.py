@@ -8,7 +8,8 @@ relations (``raw_<t>``, ``checked_<parent>``), so it runs on any engine that has
 Relations produced per table ``t``:
 
 - ``versions_<t>``: one row per distinct version (id, last_updated), the first copy seen;
-  ``_batch_id`` is the batch that first delivered the version.
+  ``_batch`` is the position of the batch that first delivered the version (see
+  ``raw.LINEAGE``).
 - ``checked_<t>``: the version typed, with ``_rule``/``_column`` of the first rule it breaks
   (NULL when valid); the stage renders the raw values of the rows that break one.
 - ``valid_<t>``: ids with a valid version and the first batch that had one (``valid_from``).
@@ -47,12 +48,12 @@ def render_versions(table: SourceTable, typed: frozenset[str] = frozenset()) -> 
     k = _version_part(table.key, "BIGINT", typed)
     lu = _version_part("last_updated", "TIMESTAMP", typed)
     return f"""
-WITH keyed AS (SELECT _batch_id, _seq, {k} AS _k, {lu} AS _lu FROM raw_{table.name}),
+WITH keyed AS (SELECT _seq, {k} AS _k, {lu} AS _lu FROM raw_{table.name}),
 twice AS (SELECT _k, _lu FROM keyed GROUP BY _k, _lu HAVING count(*) > 1),
 dropped AS (
     SELECT _seq FROM (
         SELECT k._seq, row_number() OVER (
-            PARTITION BY k._k, k._lu ORDER BY k._batch_id, k._seq) AS _rn
+            PARTITION BY k._k, k._lu ORDER BY k._seq) AS _rn
         FROM keyed AS k
         SEMI JOIN twice AS d ON k._k IS NOT DISTINCT FROM d._k
             AND k._lu IS NOT DISTINCT FROM d._lu
@@ -103,7 +104,7 @@ def render_checked(table: SourceTable, typed: frozenset[str] = frozenset()) -> s
     checks += [
         ("unknown_reference", c.name,
          f"({c.name} IS NOT NULL AND (p_{c.name}.id IS NULL "
-         f"OR p_{c.name}.valid_from > t._batch_id))")
+         f"OR p_{c.name}.valid_from > t._batch))")
         for c in references
     ]
     joins = "\n".join(
@@ -117,7 +118,7 @@ def render_checked(table: SourceTable, typed: frozenset[str] = frozenset()) -> s
     out_cols = ", ".join(f"t.{c.name}" for c in cols)
     return f"""
 SELECT
-    t._batch_id, t._seq, {out_cols},
+    t._batch, t._seq, {out_cols},
     CASE
 {rule_case}
     END AS _rule,
@@ -126,7 +127,7 @@ SELECT
     END AS _column
 FROM (
     SELECT
-        _batch_id, _seq,
+        _batch, _seq,
         {typed_cols}{raw_cols}
     FROM versions_{table.name}
 ) AS t
@@ -136,10 +137,11 @@ FROM (
 
 def render_valid(table: SourceTable) -> str:
     """Per valid id: the first batch with a valid version, and which version is the latest
-    (greatest last_updated, then batch, then arrival), found in the same pass."""
+    (greatest last_updated, then batch, then arrival), found in the same pass. ``_seq`` grows
+    with the batch, so (last_updated, _seq) orders versions exactly so, without a string."""
     return f"""
-SELECT {table.key} AS id, min(_batch_id) AS valid_from,
-       max(struct_pack(lu := last_updated, b := _batch_id, s := _seq)).s AS latest_seq
+SELECT {table.key} AS id, min(_batch) AS valid_from,
+       arg_max(_seq, (last_updated, _seq)) AS latest_seq
 FROM checked_{table.name} WHERE _rule IS NULL GROUP BY {table.key}
 """
 

@@ -1,5 +1,5 @@
 -- The valid payment versions first delivered by this batch.
--- Inputs: checked_payment, run_batch(batch_id).
+-- Inputs: checked_payment, run_batch(batch).
 SELECT
     payment_id,
     CAST(created_at AS DATE) AS created_date,
@@ -14,5 +14,5 @@ SELECT
     paid,
     payment_date
 FROM checked_payment
-WHERE _rule IS NULL AND _batch_id = (SELECT batch_id FROM run_batch)
+WHERE _rule IS NULL AND _batch = (SELECT batch FROM run_batch)
 ORDER BY payment_id, last_updated_date, last_updated_time

@@ -1,5 +1,5 @@
 -- The valid purchase order versions first delivered by this batch.
--- Inputs: checked_purchase_order, run_batch(batch_id).
+-- Inputs: checked_purchase_order, run_batch(batch).
 SELECT
     purchase_order_id,
     CAST(created_at AS DATE) AS created_date,
@@ -16,5 +16,5 @@ SELECT
     agreed_payment_date,
     agreed_delivery_location_id
 FROM checked_purchase_order
-WHERE _rule IS NULL AND _batch_id = (SELECT batch_id FROM run_batch)
+WHERE _rule IS NULL AND _batch = (SELECT batch FROM run_batch)
 ORDER BY purchase_order_id, last_updated_date, last_updated_time

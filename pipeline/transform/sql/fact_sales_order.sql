@@ -1,5 +1,5 @@
 -- The valid sales order versions first delivered by this batch: one row per
--- (sales_order_id, last_updated). Inputs: checked_sales_order, run_batch(batch_id).
+-- (sales_order_id, last_updated). Inputs: checked_sales_order, run_batch(batch).
 SELECT
     sales_order_id,
     CAST(created_at AS DATE) AS created_date,
@@ -16,5 +16,5 @@ SELECT
     agreed_delivery_date,
     agreed_delivery_location_id
 FROM checked_sales_order
-WHERE _rule IS NULL AND _batch_id = (SELECT batch_id FROM run_batch)
+WHERE _rule IS NULL AND _batch = (SELECT batch FROM run_batch)
 ORDER BY sales_order_id, last_updated_date, last_updated_time

@@ -71,6 +71,9 @@ def _check(table: SourceTable, df: pd.DataFrame,
             flag("invalid_date", text.notna() & (text.str.strip() != "") & df[c.name].isna())
         elif c.type == MONEY:
             df[c.name] = df[c.name].astype("float64")
+    for c in table.columns:
+        if c.max_length is not None:
+            flag("invalid_value", df[c.name].str.len() > c.max_length)
     for c in (*table.columns, table.audit[0]):
         if not c.nullable:
             flag("missing_value", df[c.name].isna())

@@ -30,6 +30,8 @@ class Column:
     nullable: bool = False
     non_negative: bool = False
     references: str | None = None  # the source table whose id this column holds
+    # The warehouse column's varchar(n): a longer value is quarantined, not a failed load.
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,13 @@ class SourceTable:
         return tuple(sorted({c.references for c in self.columns if c.references}))
 
 
-def _c(name: str, type_: str = TEXT, **kw: bool | str) -> Column:
+def _c(name: str, type_: str = TEXT, **kw: bool | str | int) -> Column:
     return Column(name, type_, **kw)  # type: ignore[arg-type]
 
 
 # Listed parents-first: a table is validated only after every table it references.
 TABLES: tuple[SourceTable, ...] = (
-    SourceTable("currency", "currency_id", (_c("currency_code"),)),
+    SourceTable("currency", "currency_id", (_c("currency_code", max_length=3),)),
     SourceTable("department", "department_id", (
         _c("department_name"), _c("location", nullable=True), _c("manager", nullable=True))),
     SourceTable("address", "address_id", (

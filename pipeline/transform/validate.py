@@ -96,6 +96,8 @@ def render_checked(table: SourceTable, typed: frozenset[str] = frozenset()) -> s
     checks += [("invalid_value", c.name, _bad_cast(c.name))
                for c in cols if c.type in (INT, MONEY, BOOL) and c.name != k
                and _parsed(c, typed)]
+    checks += [("invalid_value", c.name, f"length({c.name}) > {c.max_length}")
+               for c in cols if c.max_length is not None]
     checks += [("missing_value", c.name, f"{c.name} IS NULL")
                for c in cols if not c.nullable and c.name not in (k, "last_updated")]
     checks += [("negative_value", c.name, f"{c.name} < 0") for c in cols if c.non_negative]

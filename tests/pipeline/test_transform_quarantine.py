@@ -30,6 +30,7 @@ def _bad_typed_batch(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[di
             g.updated(pay[0], at, payment_id=96, payment_date="soon"),
         ],
         "staff": [g.updated(data["staff"][0], at, staff_id=95, department_id=42)],
+        "currency": [g.updated(data["currency"][0], at, currency_id=99, currency_code="EURO")],
         "transaction": [g.updated(data["transaction"][0], at, transaction_id=97,
                                   sales_order_id=91)],  # order 91 is quarantined
     }
@@ -47,6 +48,7 @@ def test_each_rule_quarantines_the_right_rows(storage_root: str) -> None:
     got = [(q["table_name"], q["key"], q["rule"], q["column_name"])
            for q in g.quarantined(settings, B2)]
     assert got == [
+        ("currency", "99", "invalid_value", "currency_code"),
         ("payment", "94", "unknown_reference", "transaction_id"),
         ("payment", "96", "invalid_date", "payment_date"),
         ("purchase_order", "93", "negative_value", "item_unit_price"),
@@ -61,11 +63,12 @@ def test_each_rule_quarantines_the_right_rows(storage_root: str) -> None:
     assert raw["90"]["agreed_delivery_date"] == "2024-02-30"
     assert raw["91"]["units_sold"] == "-1"
     assert raw["96"]["payment_date"] == "soon"
+    assert raw["99"]["currency_code"] == "EURO"
     assert {q["batch_id"] for q in g.quarantined(settings, B2)} == {B2}
-    # balance: 11 rows read, 1 overlap duplicate, 10 new versions = 1 loaded + 9 quarantined
-    assert result.details["rows_read"] == 11
+    # balance: 12 rows read, 1 overlap duplicate, 11 new versions = 1 loaded + 10 quarantined
+    assert result.details["rows_read"] == 12
     assert result.details["duplicates"] == 1
-    assert (result.rows_in, result.rows_out, result.quarantined) == (10, 1, 9)
+    assert (result.rows_in, result.rows_out, result.quarantined) == (11, 1, 10)
     assert result.rows_in == result.rows_out + result.quarantined
     assert [r[0] for r in g.processed_rows(settings, B2, "fact_sales_order")] == [4]
     assert [r[0] for r in g.processed_rows(settings, B2, "dim_staff")] == [1, 2]

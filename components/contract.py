@@ -8,10 +8,13 @@ it fills every field; ``job_environment`` turns the outputs into the variables o
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TypeVar
 
 import pulumi
 
 from pipeline.settings import ENV_VARS
+
+T = TypeVar("T")
 
 # Variables the job receives through the cloud's secret store rather than in plain text (secret
 # variables no platform sets, such as an emulator's key, are not the platforms' concern).
@@ -68,6 +71,17 @@ def job_environment(
         "TRICLOUD_WAREHOUSE_SSLMODE": "require",
         "TRICLOUD_ENVIRONMENT": environment,
     }
+
+
+def secret_environment(*, source_url: T, warehouse_password: T) -> dict[str, T]:
+    """The secret variables of the job, each mapped to what the cloud injects it from (an ARN, a
+    Secret Manager id, a Key Vault value): one place names them, so adding a secret to the
+    contract fails every cloud's synthesis until it is supplied here."""
+    refs = {"TRICLOUD_SOURCE_URL": source_url, "TRICLOUD_WAREHOUSE_PASSWORD": warehouse_password}
+    if set(refs) != set(SECRET_ENV_VARS):
+        raise ValueError(f"the job's secret variables must be exactly {sorted(SECRET_ENV_VARS)}, "
+                         f"got {sorted(refs)}")
+    return refs
 
 
 def identity_environment(cloud: str, **values: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:

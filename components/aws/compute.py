@@ -15,7 +15,6 @@ import pulumi_aws as aws
 from components.aws import names
 from components.aws.iam import SchedulerRole, SchedulerRoleArgs
 from components.aws.plans import eventbridge_cron
-from components.contract import SECRET_ENV_VARS
 from config.schema import PipelineConfig
 
 CONTAINER = "pipeline"
@@ -41,11 +40,6 @@ class ComputeArgs:
     security_group_id: pulumi.Input[str]
     alert_topic_arn: pulumi.Input[str]
 
-    def __post_init__(self) -> None:
-        if set(self.secrets) != set(SECRET_ENV_VARS):
-            raise ValueError(f"the job's secrets must be exactly {sorted(SECRET_ENV_VARS)}, "
-                             f"got {sorted(self.secrets)}")
-
 
 def container_definitions(args: ComputeArgs) -> pulumi.Output[str]:
     """The one container: contract env, secrets by reference, awslogs, non-root, no capabilities."""
@@ -70,7 +64,7 @@ class Compute(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:aws:Compute", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        family = names.stack_name(args.stack, "pipeline")
+        family = names.task_family(args.stack)
         self.cluster = aws.ecs.Cluster("pipeline", name=family, settings=[
             {"name": "containerInsights", "value": "enabled"}], opts=child)
         self.task_definition = aws.ecs.TaskDefinition(

@@ -23,6 +23,12 @@ def stack_name(stack: str, purpose: str) -> str:
     return physical_name(AWS_RESOURCE, PROJECT, stack, purpose)
 
 
+def task_family(stack: str) -> str:
+    """The ECS task family (and cluster and schedule name); the failure alarm's event pattern
+    matches on it before the task definition exists, so both sides call this."""
+    return stack_name(stack, "pipeline")
+
+
 def role_name(stack: str, purpose: str) -> str:
     return physical_name(AWS_IAM_ROLE, PROJECT, stack, purpose)
 

@@ -21,7 +21,7 @@ from components.aws.registry import ImageRegistry, RegistryArgs
 from components.aws.secrets import Secrets, SecretsArgs
 from components.aws.storage import Storage, StorageArgs
 from components.context import StackContext
-from components.contract import PlatformOutputs, job_environment
+from components.contract import PlatformOutputs, job_environment, secret_environment
 from config.sizes import database_machine
 
 
@@ -60,7 +60,7 @@ class AwsPlatform(pulumi.ComponentResource):
             subnet_ids=network.private_subnet_ids,
             security_group_id=network.database_security_group_id, kms_key_arn=kms_key_arn,
             log_retention_days=retention, protect=protect), child)
-        task_family = names.stack_name(stack, "pipeline")
+        task_family = names.task_family(stack)
         monitoring = Monitoring("monitoring", MonitoringArgs(
             stack=stack, account_id=account_id, task_family=task_family,
             log_retention_days=retention, alert_emails=cfg.alerts.emails), child)
@@ -81,12 +81,11 @@ class AwsPlatform(pulumi.ComponentResource):
         compute = Compute("compute", ComputeArgs(
             stack=stack, region=cfg.region, account_id=account_id, pipeline=cfg.pipeline,
             image_ref=registry.image_ref, environment=environment,
-            secrets={
-                "TRICLOUD_SOURCE_URL": secrets.source_arn,
+            secrets=secret_environment(
+                source_url=secrets.source_arn,
                 # ECS reads one JSON key of the RDS-managed secret: "<arn>:<key>:<stage>:<id>"
-                "TRICLOUD_WAREHOUSE_PASSWORD": database.password_secret_arn.apply(
-                    lambda arn: f"{arn}:password::"),
-            },
+                warehouse_password=database.password_secret_arn.apply(
+                    lambda arn: f"{arn}:password::")),
             execution_role_arn=roles.execution.arn, task_role_arn=roles.task.arn,
             log_group_name=monitoring.log_group.name, subnet_ids=network.private_subnet_ids,
             security_group_id=network.task_security_group_id,

@@ -26,22 +26,11 @@ from components.azure.secrets import AzureSecrets, SecretsArgs, vault_secret_nam
 from components.azure.storage import AzureStorage, StorageArgs
 from components.context import StackContext
 from components.contract import (
-    SECRET_ENV_VARS,
     PlatformOutputs,
     identity_environment,
     job_environment,
+    secret_environment,
 )
-
-
-def secret_values(ctx: StackContext, database: AzureDatabase) -> dict[str, pulumi.Output[str]]:
-    """The value of every secret variable of the contract; fails loudly when one is unknown."""
-    values = {
-        "TRICLOUD_SOURCE_URL": ctx.source_database_url,
-        "TRICLOUD_WAREHOUSE_PASSWORD": database.password,
-    }
-    if set(values) != set(SECRET_ENV_VARS):
-        raise ValueError(f"Azure secrets {sorted(values)} != contract {sorted(SECRET_ENV_VARS)}")
-    return values
 
 
 class AzurePlatform(pulumi.ComponentResource):
@@ -73,7 +62,8 @@ class AzurePlatform(pulumi.ComponentResource):
         lake = AzureStorage("storage", StorageArgs(scope, net.apps_subnet_id), child)
         db = AzureDatabase("database", DatabaseArgs(
             scope, net.database_subnet_id, net.postgres_dns_zone_id), child)
-        values = secret_values(ctx, db)
+        values = secret_environment(source_url=ctx.source_database_url,
+                                    warehouse_password=db.password)
         vault = AzureSecrets("secrets", SecretsArgs(
             scope, net.apps_subnet_id,
             {vault_secret_name(k): v for k, v in values.items()}), child)

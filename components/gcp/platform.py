@@ -13,7 +13,7 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from components.context import StackContext
-from components.contract import PlatformOutputs, job_environment
+from components.contract import PlatformOutputs, job_environment, secret_environment
 from components.gcp.compute import JobArgs, PipelineJob
 from components.gcp.database import PORT, Database, DatabaseArgs
 from components.gcp.iam import Identities, IdentitiesArgs
@@ -23,7 +23,6 @@ from components.gcp.registry import ImageRegistry
 from components.gcp.schedule import Schedule, ScheduleArgs
 from components.gcp.scope import GcpScope
 from components.gcp.secrets import (
-    SECRET_FOR_ENV,
     SOURCE_URL,
     WAREHOUSE_PASSWORD,
     Secrets,
@@ -81,8 +80,9 @@ class GcpPlatform(pulumi.ComponentResource):
             service_account=identities.job.email,
             network=network.network.id, subnet=network.subnet.id,
             environment=environment,
-            secret_environment={var: secrets.secrets[purpose].id
-                                for var, purpose in SECRET_FOR_ENV.items()},
+            secret_environment=secret_environment(
+                source_url=secrets.secrets[SOURCE_URL].id,
+                warehouse_password=secrets.secrets[WAREHOUSE_PASSWORD].id),
             grants=identities.grants), scope, opts=mine)
         schedule = Schedule("schedule", ScheduleArgs(
             cron=cfg.pipeline.schedule, job=job.job, scheduler=identities.scheduler),

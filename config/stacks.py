@@ -6,7 +6,7 @@ from pathlib import Path
 
 from config.addressing import overlapping_pairs
 from config.errors import ConfigError, Problem, StackSetError
-from config.loader import StackConfig, load_stack_file
+from config.loader import StackConfig, load_stack_file, stack_name
 
 STACKS_DIR = Path(__file__).resolve().parent.parent / "stacks"
 
@@ -18,8 +18,7 @@ def stack_files(directory: Path = STACKS_DIR) -> list[Path]:
 def find_stack_file(name: str, directory: Path = STACKS_DIR) -> Path:
     path = directory / f"Pulumi.{name}.yaml"
     if not path.exists():
-        known = ", ".join(p.name.removeprefix("Pulumi.").removesuffix(".yaml")
-                          for p in stack_files(directory))
+        known = ", ".join(stack_name(p) for p in stack_files(directory))
         problem = Problem("stack", name, f"no such stack file; known: {known}")
         raise ConfigError(str(path), [problem])
     return path

@@ -24,6 +24,9 @@ SOURCE_URL_KEY = f"{NAMESPACE}:sourceDatabaseUrl"
 SECRET_KEYS = frozenset({SOURCE_URL_KEY})
 KNOWN_KEYS = frozenset({PLATFORM_KEY, *SECRET_KEYS})
 _CREDENTIAL_IN_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@:\s]+:[^/@\s]+@", re.IGNORECASE)
+# The same shape anywhere in a text, up to the end of the URL: validators quote bad values back.
+_CREDENTIAL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/@:\s]+:[^/@\s]+@[^\s,'\"\]]*",
+                                 re.IGNORECASE)
 _STACK_FILE = re.compile(r"^Pulumi\.(?P<name>[a-z0-9][a-z0-9-]*)\.ya?ml$")
 
 
@@ -41,6 +44,13 @@ class StackConfig:
 def _set_secret_hint(key: str) -> str:
     return (f"a secret must not be stored in plain text; remove it from the file and run: "
             f"pulumi config set --secret {key} '<value>'")
+
+
+# Inside the platform object no key takes a secret, so "set it as a secret" would name the whole
+# object: the fix is to remove it, and the one secret the kit takes has its own key.
+_PLATFORM_CREDENTIAL_HINT = (
+    "the platform settings hold no credentials; remove it from the file (the source database URL "
+    f"belongs in {SOURCE_URL_KEY}: pulumi config set --secret {SOURCE_URL_KEY} '<value>')")
 
 
 def validate_platform(raw: Any, source: str) -> PlatformConfig:
@@ -77,7 +87,7 @@ def _problem(err: Any, data: dict[str, Any]) -> Problem:
     elif err["type"] == "extra_forbidden":
         message = f"unknown key; allowed here: {', '.join(_allowed_keys(loc[:-1]))}"
         value = _lookup(data, loc)
-    return Problem(key, _redacted(value), message)
+    return Problem(key, _redacted(value), _CREDENTIAL_IN_TEXT.sub("<redacted>", message))
 
 
 def _redacted(value: Any) -> Any:
@@ -113,7 +123,7 @@ def _plain_text_credentials(raw: Any, path: str) -> list[Problem]:
     if isinstance(raw, list):
         return [p for i, v in enumerate(raw) for p in _plain_text_credentials(v, f"{path}[{i}]")]
     if isinstance(raw, str) and _CREDENTIAL_IN_URL.match(raw):
-        return [Problem(path, "<redacted>", _set_secret_hint(f"{path.split('.')[0]}"))]
+        return [Problem(path, "<redacted>", _PLATFORM_CREDENTIAL_HINT)]
     return []
 
 

@@ -141,6 +141,15 @@ def test_credentials_in_plain_text_are_refused_with_the_fix():
     assert "s3cret" not in text
 
 
+def test_a_credential_is_not_echoed_by_another_problems_message():
+    raw = with_("alerts.emails", ["postgresql://app:s3cret@db.example.com/sales"])
+    with pytest.raises(ConfigError) as info:
+        validate_platform(raw, "t")
+    text = str(info.value)
+    assert "not e-mail addresses: <redacted>" in text
+    assert "s3cret" not in text and "db.example.com" not in text
+
+
 def test_not_a_mapping_is_an_error():
     with pytest.raises(ConfigError, match="must be a mapping"):
         validate_platform(["aws"], "t")

@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tricloud.guardrails.model import Resource, StackFacts
 
 CLOUD_OF_PACKAGE: Mapping[str, str] = {"aws": "aws", "gcp": "gcp", "azure-native": "azure"}
 
@@ -81,3 +84,8 @@ class TypeTable:
 
     def __contains__(self, type_: str) -> bool:
         return self.get(type_) is not None
+
+    def check(self, resource: Resource, _facts: StackFacts) -> Iterator[str]:
+        """A rule's check when each type's reader needs only the resource itself."""
+        reader = self.get(resource.type)
+        return reader(resource) if reader else iter(())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tricloud.guardrails.model import Resource, Rule, Severity, StackFacts
+from tricloud.guardrails.model import Resource, Rule, Severity
 from tricloud.guardrails.read import TypeTable, as_list, as_mapping
 
 GCP_BASIC_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
@@ -97,11 +97,6 @@ READERS = TypeTable({
 })
 
 
-def check(resource: Resource, facts: StackFacts) -> Iterator[str]:
-    reader = READERS.get(resource.type)
-    return reader(resource) if reader else iter(())
-
-
 RULE = Rule(
     id="broad-iam", severity=Severity.MANDATORY,
     title="an IAM grant with a wildcard action or a basic/owner role",
@@ -113,5 +108,5 @@ RULE = Rule(
         "azure": "assign a data-plane role (components/azure/roles.py) scoped to the one "
                  "resource, never Owner, Contributor, Reader or User Access Administrator",
     },
-    clouds=READERS.clouds, check=check,
+    clouds=READERS.clouds, check=READERS.check,
 )

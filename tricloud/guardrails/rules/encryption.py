@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tricloud.guardrails.model import Resource, Rule, Severity, StackFacts
+from tricloud.guardrails.model import Resource, Rule, Severity
 from tricloud.guardrails.read import TypeTable, as_list, as_mapping, dig
 
 WEAK_TLS = frozenset({"TLS1_0", "TLS1_1"})
@@ -65,11 +65,6 @@ READERS = TypeTable({
 })
 
 
-def check(resource: Resource, facts: StackFacts) -> Iterator[str]:
-    reader = READERS.get(resource.type)
-    return reader(resource) if reader else iter(())
-
-
 RULE = Rule(
     id="unencrypted-data", severity=Severity.MANDATORY,
     title="storage or database without encryption (at rest or in transit)",
@@ -80,5 +75,5 @@ RULE = Rule(
         "azure": "set enable_https_traffic_only=True, minimum_tls_version='TLS1_2' and the "
                  "server parameter require_secure_transport=on (at rest is always on)",
     },
-    clouds=READERS.clouds, check=check,
+    clouds=READERS.clouds, check=READERS.check,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tricloud.guardrails.model import Resource, Rule, Severity, StackFacts
+from tricloud.guardrails.model import Resource, Rule, Severity
 from tricloud.guardrails.read import TypeTable, as_list, as_mapping
 
 ANYWHERE = frozenset({"0.0.0.0/0", "::/0"})
@@ -77,11 +77,6 @@ READERS = TypeTable({
 })
 
 
-def check(resource: Resource, facts: StackFacts) -> Iterator[str]:
-    reader = READERS.get(resource.type)
-    return reader(resource) if reader else iter(())
-
-
 RULE = Rule(
     id="open-ingress", severity=Severity.MANDATORY,
     title="ingress from 0.0.0.0/0 or ::/0",
@@ -92,5 +87,5 @@ RULE = Rule(
         "azure": "allow a subnet range or service tag as the source, not '*', 'Internet' or "
                  "0.0.0.0/0",
     },
-    clouds=READERS.clouds, check=check,
+    clouds=READERS.clouds, check=READERS.check,
 )

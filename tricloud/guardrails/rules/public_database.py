@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tricloud.guardrails.model import Resource, Rule, Severity, StackFacts
+from tricloud.guardrails.model import Resource, Rule, Severity
 from tricloud.guardrails.read import TypeTable, dig
 
 
@@ -33,11 +33,6 @@ READERS = TypeTable({
 })
 
 
-def check(resource: Resource, facts: StackFacts) -> Iterator[str]:
-    reader = READERS.get(resource.type)
-    return reader(resource) if reader else iter(())
-
-
 RULE = Rule(
     id="public-database", severity=Severity.MANDATORY,
     title="a database with a public endpoint",
@@ -46,5 +41,5 @@ RULE = Rule(
         "gcp": "set settings.ip_configuration.ipv4_enabled=False with a private_network",
         "azure": "put the server in a delegated subnet with public_network_access 'Disabled'",
     },
-    clouds=READERS.clouds, check=check,
+    clouds=READERS.clouds, check=READERS.check,
 )

@@ -72,11 +72,6 @@ READERS = TypeTable({
 })
 
 
-def check(resource: Resource, facts: StackFacts) -> Iterator[str]:
-    reader = READERS.get(resource.type)
-    return reader(resource) if reader else iter(())
-
-
 def unblocked_buckets(resources: Sequence[Resource], facts: StackFacts
                       ) -> Iterator[tuple[Resource, str]]:
     """An S3 bucket is public-capable until a public access block names it."""
@@ -97,5 +92,5 @@ RULE = Rule(
         "azure": "set allow_blob_public_access=False, keep containers' public_access 'None' "
                  "and the network rules' default_action 'Deny'",
     },
-    clouds=READERS.clouds, check=check, stack_check=unblocked_buckets,
+    clouds=READERS.clouds, check=READERS.check, stack_check=unblocked_buckets,
 )

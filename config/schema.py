@@ -24,7 +24,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}$")
 _TAG_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 _TAG_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
 _GCP_PROJECT = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
-RESERVED_TAG_KEYS = frozenset({"project", "environment", "stack", "managed-by"})
+# Written on every resource by components/tags.py, required there by the missing-tags guardrail.
+STANDARD_TAG_KEYS = ("project", "environment", "stack", "managed-by")
+RESERVED_TAG_KEYS = frozenset(STANDARD_TAG_KEYS)
 
 
 class _Strict(BaseModel):

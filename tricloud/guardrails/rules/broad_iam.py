@@ -9,16 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from components.azure import roles
 from tricloud.guardrails.model import Resource, Rule, Severity
 from tricloud.guardrails.read import TypeTable, as_list, as_mapping
 
 GCP_BASIC_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
-AZURE_BROAD_ROLES = {  # built-in role definition ids, the same in every tenant
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-    "acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
-}
 AWS_BROAD_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
 
 
@@ -66,7 +61,7 @@ def _gcp_policy(r: Resource) -> Iterator[str]:
 
 
 def _azure_assignment(r: Resource) -> Iterator[str]:
-    role = AZURE_BROAD_ROLES.get(str(r.inputs.get("roleDefinitionId", "")).rsplit("/", 1)[-1])
+    role = roles.BROAD.get(str(r.inputs.get("roleDefinitionId", "")).rsplit("/", 1)[-1])
     if role:
         yield f"assigns the built-in role {role}"
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from config.enums import Environment
 from tricloud.guardrails.model import Resource, Rule, Severity, StackFacts
 from tricloud.guardrails.read import TypeTable, dig
-
-PROD = "prod"
 
 # type -> the cloud's own deletion settings and the value each must have in prod
 STORES = TypeTable({
@@ -41,7 +40,7 @@ def _flag_problems(inputs: Mapping[str, Any], flags: Mapping[str, Any]) -> Itera
 
 def check(resource: Resource, facts: StackFacts) -> Iterator[str]:
     flags = STORES.get(resource.type)
-    if flags is None or facts.environment != PROD:
+    if flags is None or facts.environment != Environment.PROD:
         return
     if not resource.protect:
         yield "a prod data store without Pulumi protect"

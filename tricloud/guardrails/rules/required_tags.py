@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from config.schema import STANDARD_TAG_KEYS
 from tricloud.guardrails.model import Resource, Rule, Severity, StackFacts
 from tricloud.guardrails.read import TypeTable, as_mapping, dig
 
-REQUIRED = ("project", "environment", "stack", "managed-by")
+REQUIRED = STANDARD_TAG_KEYS
 
 
 @dataclass(frozen=True)

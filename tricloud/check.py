@@ -12,20 +12,12 @@ from pathlib import Path
 from typing import TextIO
 
 from tricloud.guardrails import RULES, Severity, Violation, check_plan, failing
-from tricloud.plan import StackPlan, load
-
-
-class PlanFileError(Exception):
-    """A plan file that cannot be read or lacks a requested stack (a usage error, exit 2)."""
+from tricloud.plan import PlanFileError, StackPlan, load
 
 
 def load_plans(path: Path, stacks: Sequence[str] | None) -> list[StackPlan]:
     """The stacks of a ``tricloud-plan/1`` file, all of them or the named ones."""
-    try:
-        plans = load(path)
-    except (OSError, ValueError, TypeError, KeyError) as error:
-        raise PlanFileError(f"cannot read the plan file {path}: {error}; write one with "
-                            "`tricloud plan --all --json FILE`") from error
+    plans = load(path)
     if not stacks:
         return plans
     missing = sorted(set(stacks) - {p.stack for p in plans})

@@ -17,6 +17,7 @@ from config.enums import Cloud, Environment
 from config.errors import USER_ERRORS, ConfigError, Problem
 from config.loader import load_stack_file
 from config.stacks import STACKS_DIR, find_stack_file, load_all, stack_files
+from tricloud.plan import PlanFileError
 
 if TYPE_CHECKING:
     from tricloud.plan import StackPlan
@@ -95,15 +96,11 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from tricloud.check import PlanFileError, load_plans, report
+    from tricloud.check import load_plans, report
 
     if not args.plan:
         return report(list(_synthesised(args)))
-    try:
-        return report(load_plans(args.plan, args.stack))
-    except PlanFileError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return report(load_plans(args.plan, args.stack))
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -111,12 +108,7 @@ def _diff(args: argparse.Namespace) -> int:
     from tricloud.diff import diff_plans, guardrail_findings
     from tricloud.diffrender import Format, render_markdown, render_text
 
-    try:
-        base, head = planfile.load(args.base), planfile.load(args.head)
-    except (OSError, ValueError, TypeError, KeyError) as error:
-        print(f"error: cannot read a plan file: {error}; make one with "
-              "`tricloud plan --all --json FILE`", file=sys.stderr)
-        return 2
+    base, head = planfile.load(args.base), planfile.load(args.head)
     diff = diff_plans(base, head)
     findings = None
     if not args.no_guardrails:
@@ -166,11 +158,7 @@ def _matrix(args: argparse.Namespace) -> int:
     from tricloud import plan as planfile
 
     if args.affected:
-        try:
-            base, head = (planfile.load(p) for p in args.affected)
-        except (OSError, ValueError, TypeError, KeyError) as error:
-            print(f"error: cannot read a plan file: {error}", file=sys.stderr)
-            return 2
+        base, head = (planfile.load(p) for p in args.affected)
         entries = matrix.affected(base, head)
     else:
         entries = matrix.from_stack_files(args.stacks_dir, args.env)
@@ -244,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                "diff": _diff, "new-stack": _new_stack, "matrix": _matrix}[args.command]
     try:
         return handler(args)
-    except USER_ERRORS as error:
+    except (*USER_ERRORS, PlanFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # a failing program: say what failed, keep the trace short

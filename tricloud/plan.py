@@ -56,9 +56,6 @@ class StackPlan:
             raise LookupError(f"{self.stack}: expected one {type_}, found {len(found)}")
         return found[0]
 
-    def children(self, urn: str) -> list[PlannedResource]:
-        return [r for r in self.resources if r.parent == urn]
-
 
 def to_document(plans: list[StackPlan]) -> dict[str, Any]:
     stacks = []
@@ -77,12 +74,21 @@ def write(plans: list[StackPlan], path: Path) -> None:
     path.write_text(dumps(plans))
 
 
+class PlanFileError(Exception):
+    """A plan file that cannot be read or lacks a requested stack (a usage error, exit 2)."""
+
+
 def load(path: Path) -> list[StackPlan]:
-    """Read a plan file back (the diff tooling compares two of them)."""
-    document = json.loads(path.read_text())
-    if document.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a {FORMAT} file (format={document.get('format')!r})")
-    return [
-        StackPlan(**{**s, "resources": [PlannedResource(**r) for r in s["resources"]]})
-        for s in document["stacks"]
-    ]
+    """Read a plan file back (check, diff and matrix judge saved plans); any failure is one
+    ``PlanFileError`` that says how to make a good file."""
+    try:
+        document = json.loads(path.read_text())
+        if document.get("format") != FORMAT:
+            raise ValueError(f"{path}: not a {FORMAT} file (format={document.get('format')!r})")
+        return [
+            StackPlan(**{**s, "resources": [PlannedResource(**r) for r in s["resources"]]})
+            for s in document["stacks"]
+        ]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+        raise PlanFileError(f"cannot read the plan file {path}: {error}; write one with "
+                            "`tricloud plan --all --json FILE`") from error

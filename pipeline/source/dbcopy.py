@@ -10,9 +10,9 @@ from importlib import resources
 
 import psycopg
 import pyarrow as pa
-import pyarrow.csv as pcsv
 from psycopg import sql
 
+from pipeline.pgcopy import copy_csv
 from pipeline.source.tables import BY_NAME, TABLE_NAMES
 
 _COPY_ROWS = 100_000  # rows per CSV block handed to the COPY stream; bounds memory
@@ -43,12 +43,6 @@ def copy_in(conn: psycopg.Connection, table: str, data: pa.Table) -> int:
     """Append ``data`` (columns in contract order) to a source table; returns rows copied."""
     columns = BY_NAME[table].column_names if table in BY_NAME else data.column_names
     data = data.select(columns)
-    stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)))
-    options = pcsv.WriteOptions(include_header=False)
-    with conn.cursor() as cur, cur.copy(stmt) as copy:
-        for batch in data.to_batches(max_chunksize=_COPY_ROWS):
-            sink = pa.BufferOutputStream()
-            pcsv.write_csv(batch, sink, options)
-            copy.write(sink.getvalue())
+    with conn.cursor() as cur:
+        copy_csv(cur, table, data, _COPY_ROWS)
     return data.num_rows

@@ -14,10 +14,10 @@ from typing import Any
 
 import psycopg
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from psycopg import sql
 
 from pipeline import storage
+from pipeline.pgcopy import copy_csv
 from pipeline.settings import Settings
 from pipeline.stages import StageResult
 from pipeline.transform import outputs
@@ -31,22 +31,6 @@ COPY_CHUNK_ROWS = 50_000
 
 class LoadError(RuntimeError):
     """The processed zone and the warehouse ledger disagree about what comes next."""
-
-
-def _copy_csv(cur: psycopg.Cursor[Any], stage: str, data: pa.Table) -> None:
-    """Stream the Arrow table to COPY as CSV, chunk by chunk, without a Python row loop.
-
-    Arrow's CSV writer quotes every string and leaves nulls empty and unquoted, which is
-    exactly how PostgreSQL's CSV format tells an empty string from NULL.
-    """
-    copy_sql = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-        sql.Identifier(stage), sql.SQL(", ").join(sql.Identifier(c) for c in data.column_names))
-    options = pacsv.WriteOptions(include_header=False)
-    with cur.copy(copy_sql) as copy:
-        for batch in data.to_batches(max_chunksize=COPY_CHUNK_ROWS):
-            sink = pa.BufferOutputStream()
-            pacsv.write_csv(pa.Table.from_batches([batch]), sink, write_options=options)
-            copy.write(sink.getvalue().to_pybytes())
 
 
 def _load_table(conn: psycopg.Connection, batch_id: str, table: str, data: pa.Table,
@@ -65,7 +49,7 @@ def _load_table(conn: psycopg.Connection, batch_id: str, table: str, data: pa.Ta
         if target.record_id:
             cur.execute(sql.SQL("ALTER TABLE {} DROP COLUMN {}").format(
                 sql.Identifier(stage), sql.Identifier(target.record_id)))
-        _copy_csv(cur, stage, data)
+        copy_csv(cur, stage, data, COPY_CHUNK_ROWS)
         checkpoint(crash_at, f"staged:{table}", batch_id)
         changed = 0
         for stmt in statements(target, stage, data.column_names):

@@ -20,9 +20,6 @@ import pytest
 
 from tests.container.dockerignore import copy_context
 from tests.container.tcp_bridge import TcpBridge
-from tests.pipeline.conftest import make_database, pg_server, source_url
-
-__all__ = ["make_database", "pg_server", "source_url"]
 
 ROOT = Path(__file__).resolve().parents[2]
 PIP_TIMEOUT = 900

@@ -53,11 +53,9 @@ class ExportsSource(Source):
         return out
 
     def check(self, tables: Sequence[SourceTable]) -> None:
-        try:
-            storage.list_files(self.landing_uri)
-        except OSError as exc:
-            raise PipelineError(
-                f"cannot list landing zone {self.landing_uri}: {first_line(exc)}") from None
+        """Fail early when the landing zone is unreachable: one lookup, not a listing of every
+        file ever dropped there (``storage`` raises a ``StorageError`` naming the URI)."""
+        storage.exists(self.landing_uri)
 
     def read(self, table: SourceTable, since: datetime | None) -> Iterator[pa.RecordBatch]:
         consumed = self._consumed.setdefault(table.name, [])

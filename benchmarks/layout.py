@@ -3,7 +3,6 @@
     <dir>/raw/         the raw zone ingest writes (the pipeline's own layout)
     <dir>/processed/   the processed zone the transform writes
     <dir>/reference/   the pandas reference's output, one Parquet file per table
-    <dir>/profiles/    pyinstrument profiles, when asked for
 """
 
 from __future__ import annotations
@@ -30,10 +29,6 @@ class SizeDirs:
     @property
     def reference(self) -> Path:
         return self.root / "reference"
-
-    @property
-    def profiles(self) -> Path:
-        return self.root / "profiles"
 
     def settings(self) -> object:
         from pipeline.settings import Settings

@@ -126,10 +126,6 @@ class Endpoint:
                                 "http(s)://host[:port], e.g. http://127.0.0.1:9000")
         return cls(parts.scheme, parts.netloc)
 
-    @property
-    def url(self) -> str:
-        return f"{self.scheme}://{self.authority}"
-
 
 @dataclass(frozen=True)
 class StorageConfig:

@@ -88,11 +88,6 @@ class RawTable:
                          else _as_text(rows.column(name)) for name in rows.column_names})
 
 
-def text_schema(table: SourceTable) -> pa.Schema:
-    """The normalised raw shape: contract columns as text plus the lineage columns."""
-    return pa.schema([pa.field(c.name, pa.string()) for c in table.all_columns] + list(LINEAGE))
-
-
 def read_table(table: SourceTable, batches: list[RawBatch]) -> RawTable:
     """All rows of one table across ``batches``, tagged with batch position and arrival order.
 

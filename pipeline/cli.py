@@ -80,15 +80,31 @@ class Context:
             raise
         except Exception as exc:
             message = f"{name} failed: {describe_error(exc, self, name)}"
-            self.log.failed(name, time.perf_counter() - started, message)
             if DEBUG:
+                self.log.failed(name, time.perf_counter() - started, message)
                 raise
-            raise StageFailed(message) from None
-        self.log.stage(result)
-        return result
+        else:
+            self.log.stage(result)
+            return result
+        release_failed_work()
+        self.log.failed(name, time.perf_counter() - started, message)
+        raise StageFailed(message)
 
 
 DEBUG = False
+
+
+def release_failed_work() -> None:
+    """Destroy what a failed stage left behind before its failure is reported.
+
+    The stage's traceback holds its frames, and they hold whatever was open when it failed
+    (storage streams, writer threads' results, connections). Libraries close such objects from
+    their destructors and some print while doing so (Arrow does, on stderr). Called once the
+    exception is gone, a collection runs those destructors now, so the error line stays last.
+    """
+    import gc
+
+    gc.collect()
 
 
 def describe_error(exc: BaseException, ctx: Context | None = None, stage: str = "") -> str:

@@ -146,10 +146,21 @@ def list_files(uri: str, suffix: str = "") -> list[str]:
 
 
 def _upload(fs: pafs.FileSystem, path: str, data: bytes) -> None:
-    # No ``with``: closing is what commits an object upload, so only a complete write closes.
+    """Write ``data`` to ``path`` and commit it by closing the stream.
+
+    No ``with``: closing is what commits an object upload, so only a complete write closes.
+    A failed stream is dropped before its error leaves: Arrow then closes it from its
+    destructor (which commits nothing that was not fully written), and any line that destructor
+    prints comes now, before the caller reports the error, not after it. Kept alive by the
+    traceback, the stream would be destroyed after ``pipeline: error:`` was printed.
+    """
     out = fs.open_output_stream(path)
-    out.write(data)
-    out.close()
+    try:
+        out.write(data)
+        out.close()
+    except BaseException:
+        del out
+        raise
 
 
 def _discard(fs: pafs.FileSystem, path: str) -> None:
@@ -167,8 +178,8 @@ def _atomic_write(uri: str, data: bytes) -> None:
             _upload(fs, path, data)
             return
         tmp = f"{parent}/{TMP_PREFIX}{uuid.uuid4().hex}"
-        _upload(fs, tmp, data)
         try:
+            _upload(fs, tmp, data)
             if backend.write is WriteStrategy.RENAME:
                 fs.move(tmp, path)
             else:

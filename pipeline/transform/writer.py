@@ -42,8 +42,14 @@ class BackgroundWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """On success, wait for every write; on failure, start no queued write, let the running
+        one finish (its stream is closed before its thread ends) and drop their results, so
+        nothing of the failed stage outlives the error it raises."""
+        failed = exc[0] is not None
         try:
-            if exc[0] is None:
+            if not failed:
                 self._wait()
         finally:
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=True, cancel_futures=failed)
+            if failed:
+                self._pending.clear()

@@ -94,6 +94,13 @@ class Context:
 DEBUG = False
 
 
+def report_error(message: str) -> None:
+    """The last line of a failed command, with any credential the message quotes masked."""
+    from pipeline.redact import redact
+
+    print(f"pipeline: error: {redact(message)}", file=sys.stderr)
+
+
 def release_failed_work() -> None:
     """Destroy what a failed stage left behind before its failure is reported.
 
@@ -254,10 +261,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seed": lambda: cmd_seed(ctx, args.orders, args.seed, args.bad_rows)}
         commands[args.command]()
     except SettingsError as exc:
-        print(f"pipeline: error: {exc}", file=sys.stderr)
+        report_error(str(exc))
         return EXIT_USAGE
     except StageFailed as exc:
-        print(f"pipeline: error: {exc}", file=sys.stderr)
+        report_error(str(exc))
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("pipeline: interrupted; nothing was committed after the last completed stage",
@@ -266,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if DEBUG:
             raise
-        print(f"pipeline: error: {describe_error(exc)}", file=sys.stderr)
+        report_error(describe_error(exc))
         return EXIT_FAILED
     return 0
 

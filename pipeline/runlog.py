@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from pipeline.redact import redact
 from pipeline.stages import StageResult
 
 
@@ -34,11 +35,12 @@ class RunLog:
     results: list[StageResult] = field(default_factory=list)
 
     def emit(self, event: str, **fields: Any) -> None:
-        """One JSON object on one line; values that are not JSON become strings."""
+        """One JSON object on one line; values that are not JSON become strings, and any
+        credential a value quotes (an error echoing a URL) is masked."""
         line = {"ts": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event,
                 "run_id": self.run_id, "environment": self.environment, **fields}
         out = self.stream or sys.stderr
-        out.write(json.dumps(line, default=str, separators=(",", ":")) + "\n")
+        out.write(redact(json.dumps(line, default=str, separators=(",", ":"))) + "\n")
         out.flush()
 
     def stage(self, result: StageResult) -> None:

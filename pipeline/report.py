@@ -1,19 +1,17 @@
 """The dashboard: sales, purchases and payments from the warehouse, as terminal tables, CSV
-files and one self-contained HTML page.
+files and one self-contained HTML page (``pipeline.report_page``).
 
 It reads the aggregates (and dimensions for names) rather than the facts, so the report shows
 the latest version of every order and payment, the same numbers a BI tool would. Amounts in
 different currencies are never added together: every money column is split by currency.
-The HTML chart is inline SVG, so the page needs no plotting library and no network.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.report_page import RunFacts, number, render
 from pipeline.settings import Settings
 from pipeline.stages import StageResult
 
@@ -85,8 +84,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def query(warehouse_url: str) -> list[Result]:
-    """Run every section in one read-only snapshot, so the sections agree with each other."""
+def query(warehouse_url: str, environment: str) -> tuple[list[Result], RunFacts]:
+    """Run every section, and read which batches are loaded, in one read-only snapshot, so
+    the sections and the page's facts agree with each other."""
     results = []
     with psycopg.connect(warehouse_url) as conn:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -94,7 +94,12 @@ def query(warehouse_url: str) -> list[Result]:
             cur = conn.execute(section.query)
             columns = [d.name for d in cur.description or []]
             results.append(Result(section, columns, cur.fetchall()))
-    return results
+        batches = conn.execute("SELECT batch_id, max(loaded_at) FROM warehouse.load_ledger "
+                               "GROUP BY batch_id ORDER BY batch_id").fetchall()
+    last = max((b[1] for b in batches), default=None)
+    facts = RunFacts(datetime.now(UTC), environment, tuple(b[0] for b in batches),
+                     last.astimezone(UTC) if last else None)
+    return results, facts
 
 
 def write_csv(result: Result, out_dir: Path) -> Path:
@@ -106,55 +111,9 @@ def write_csv(result: Result, out_dir: Path) -> Path:
     return path
 
 
-def bar_chart(title: str, labels: list[str], values: list[float], width: int = 640) -> str:
-    """A horizontal bar chart as inline SVG: enough for a glance, no dependency."""
-    bar_h, gap, label_w, top = 22, 6, 180, 30
-    height = top + len(labels) * (bar_h + gap) + 10
-    peak = max(values, default=0) or 1
-    span = width - label_w - 80
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'role="img" aria-label="{html.escape(title)}">',
-             f'<text x="0" y="18" font-weight="bold">{html.escape(title)}</text>']
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = top + i * (bar_h + gap)
-        w = max(1, round(span * value / peak))
-        parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">'
-                     f'{html.escape(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" '
-                     'fill="#4a7dbf"/>')
-        parts.append(f'<text x="{label_w + w + 6}" y="{y + 16}">{value:g}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def _html_table(result: Result) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in result.columns)
-    body = "\n".join(
-        "<tr>" + "".join(f"<td>{html.escape(_text(v))}</td>" for v in row) + "</tr>"
-        for row in result.rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def write_html(results: list[Result], out_dir: Path) -> Path:
-    by_name = {r.section.name: r for r in results}
-    top = by_name["top_designs"]
-    chart = bar_chart(
-        "Units sold by design",
-        [_text(r[1]) or f"design {r[0]}" for r in top.rows],
-        [float(r[3]) for r in top.rows],
-    )
-    sections = "\n".join(
-        f"<h2>{html.escape(r.section.title)}</h2>\n{_html_table(r)}" for r in results)
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>tricloud sales report</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}</style></head>
-<body><h1>tricloud sales report</h1>
-{chart}
-{sections}
-</body></html>
-"""
+def write_html(results: list[Result], facts: RunFacts, out_dir: Path) -> Path:
     path = out_dir / "report.html"
+    page = render(facts, [(r.section.name, r.section.title, r) for r in results])
     path.write_text(page, encoding="utf-8")
     return path
 
@@ -163,17 +122,31 @@ TERMINAL_ROWS = 25  # the terminal shows the head of each section; the CSV holds
 
 
 def print_tables(results: list[Result], console: Console) -> None:
+    """Each section's head as a table whose values are never cut: numbers keep their full
+    width, text wraps on a terminal, and off one (a cloud log) a table is as wide as it needs."""
     for result in results:
         hidden = max(0, len(result.rows) - TERMINAL_ROWS)
-        caption = f"{hidden} more rows in {result.section.name}.csv" if hidden else None
+        caption = f"{hidden:,} more rows in {result.section.name}.csv" if hidden else None
         table = Table(title=result.section.title, caption=caption)
-        for column in result.columns:
-            numeric = any(isinstance(r[result.columns.index(column)], int | Decimal)
+        shown = [[number(v) for v in row] for row in result.rows[:TERMINAL_ROWS]]
+        for i, column in enumerate(result.columns):
+            numeric = any(isinstance(r[i], int | Decimal) and not isinstance(r[i], bool)
                           for r in result.rows)
-            table.add_column(column, justify="right" if numeric else "left")
-        for row in result.rows[:TERMINAL_ROWS]:
-            table.add_row(*(_text(v) for v in row))
-        console.print(table)
+            widest = max((len(r[i]) for r in shown), default=0)
+            table.add_column(column, justify="right" if numeric else "left", overflow="fold",
+                             no_wrap=numeric, min_width=widest if numeric else None)
+        for row in shown:
+            table.add_row(*row)
+        if console.is_terminal:
+            console.print(table)
+            continue
+        narrow = console.width  # rich never prints wider than its console, so widen it
+        console.width = max(narrow, console.measure(
+            table, options=console.options.update_width(10_000)).maximum)
+        try:
+            console.print(table)
+        finally:
+            console.width = narrow
 
 
 def run(settings: Settings, warehouse_url: str, out_dir: Path,
@@ -181,9 +154,9 @@ def run(settings: Settings, warehouse_url: str, out_dir: Path,
     """Query the warehouse once and write the terminal tables, CSV files and HTML page."""
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    results = query(warehouse_url)
+    results, facts = query(warehouse_url, settings.environment)
     files = [write_csv(r, out_dir) for r in results]
-    files.append(write_html(results, out_dir))
+    files.append(write_html(results, facts, out_dir))
     print_tables(results, console or Console())
     rows = sum(len(r.rows) for r in results)
     return StageResult("report", rows, rows, time.perf_counter() - started, 0,

@@ -1,4 +1,5 @@
-"""Install Azurite (and Node.js + npm from Debian's packages when missing), idempotently.
+"""Install what tests need from outside PyPI, idempotently: Azurite (and Node.js + npm from
+Debian's packages when missing), and Debian's Chromium for the browser test of the report.
 
 Run by the first abfs:// test, or by hand: ``python -m tests.emulators.install``. The Python
 emulators (moto, gcp-storage-emulator) come with the ``dev`` extra; Azurite only exists on npm,
@@ -49,23 +50,37 @@ def _run(command: list[str], timeout: int, what: str) -> None:
         raise InstallError(f"{what}: `{' '.join(command)}` exited {proc.returncode}: {tail[0]}")
 
 
-def ensure_node() -> None:
-    """Install Debian's nodejs and npm when either command is missing."""
-    if shutil.which("node") and shutil.which("npm"):
+def ensure_debian_packages(packages: list[str], commands: list[str], what: str) -> None:
+    """Install Debian ``packages`` when any of ``commands`` is missing from PATH."""
+    if all(shutil.which(c) for c in commands):
         return
     if os.geteuid() == 0:
         prefix: list[str] = []
     elif shutil.which("sudo"):
         prefix = ["sudo", "-n"]
     else:
-        raise InstallError("Node.js and npm are missing and this user cannot install Debian "
-                           "packages; run `apt-get install -y nodejs npm` as root")
-    what = "installing Node.js and npm from Debian's packages"
+        raise InstallError(f"{what}: this user cannot install Debian packages; run "
+                           f"`apt-get install -y {' '.join(packages)}` as root")
     _run([*prefix, "apt-get", "update"], APT_TIMEOUT_SECONDS, what)
-    _run([*prefix, "apt-get", "install", "-y", "--no-install-recommends", "nodejs", "npm"],
+    _run([*prefix, "apt-get", "install", "-y", "--no-install-recommends", *packages],
          APT_TIMEOUT_SECONDS, what)
-    if not (shutil.which("node") and shutil.which("npm")):
-        raise InstallError(f"{what}: apt-get succeeded but `node`/`npm` are still not on PATH")
+    missing = [c for c in commands if not shutil.which(c)]
+    if missing:
+        raise InstallError(f"{what}: apt-get succeeded but {', '.join(missing)} is still not "
+                           "on PATH")
+
+
+def ensure_node() -> None:
+    """Debian's nodejs and npm, for Azurite."""
+    ensure_debian_packages(["nodejs", "npm"], ["node", "npm"],
+                           "installing Node.js and npm from Debian's packages")
+
+
+def ensure_chromium() -> Path:
+    """Debian's Chromium, for the tests that open the HTML report in a real browser."""
+    ensure_debian_packages(["chromium"], ["chromium"],
+                           "installing Chromium from Debian's packages")
+    return Path(str(shutil.which("chromium")))
 
 
 def ensure_azurite() -> Path:

@@ -105,36 +105,22 @@ def _check(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     from tricloud import plan as planfile
-    from tricloud.cost.estimate import plan_deltas
-    from tricloud.diff import diff_plans, guardrail_findings
-    from tricloud.diffrender import Format, render_markdown, render_text
-    from tricloud.impact import data_store_warnings
+    from tricloud.diffrender import Format
+    from tricloud.review import review
 
-    base, head = planfile.load(args.base), planfile.load(args.head)
-    diff = diff_plans(base, head)
-    warnings = data_store_warnings(base, head, diff)
-    costs = plan_deltas(base, head)
-    findings = None
-    if not args.no_guardrails:
-        from tricloud.guardrails import check_plan
-
-        old = {p.stack: check_plan(p) for p in base}
-        findings = {p.stack: guardrail_findings(old.get(p.stack, []), check_plan(p))
-                    for p in head}
-    if args.format is Format.MARKDOWN:
-        text = render_markdown(diff, findings, warnings=warnings, costs=costs,
-                               summary_only=args.summary)
-    elif args.summary:
+    if args.summary and args.format is not Format.MARKDOWN:
         print("error: --summary applies to --format markdown", file=sys.stderr)
         return 2
-    else:
-        text = render_text(diff, findings, warnings=warnings, costs=costs)
+    result = review(planfile.load(args.base), planfile.load(args.head),
+                    guardrails=not args.no_guardrails)
+    text = (result.markdown(summary_only=args.summary) if args.format is Format.MARKDOWN
+            else result.text())
     if args.output:
         args.output.write_text(text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return 1 if args.exit_code and diff.has_changes else 0
+    return 1 if args.exit_code and result.diff.has_changes else 0
 
 
 def _cost(args: argparse.Namespace) -> int:

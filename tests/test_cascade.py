@@ -91,20 +91,31 @@ def test_a_tag_only_change_replaces_nothing():
 
 
 # One input of the dev-aws stack file at a time, as a pull request would change it.
-SINGLE_CHANGES = [
-    ("network.cidr", "10.14.0.0/16"), ("network.zones", 3), ("network.nat", "per_zone"),
-    ("network.nat", "none"), ("database.size", "medium"), ("database.storage_gb", 50),
-    ("database.backup_retention_days", 14), ("database.deletion_protection", True),
-    ("pipeline.schedule", "0 * * * *"), ("pipeline.cpu", 0.5), ("pipeline.memory_gb", 4),
-    ("monitoring.log_retention_days", 30), ("tags", {"team": "data"}),
-    ("alerts.emails", ["someone@example.com"]), ("usage.run_minutes", 30),
-]
+single_changes = st.one_of(
+    st.tuples(st.just("network.cidr"), st.integers(13, 19).map(lambda n: f"10.{n}.0.0/16")),
+    st.tuples(st.just("network.cidr"), st.sampled_from(["10.10.0.0/17", "10.10.0.0/18"])),
+    st.tuples(st.just("network.zones"), st.just(3)),
+    st.tuples(st.just("network.nat"), st.sampled_from(["none", "per_zone"])),
+    st.tuples(st.just("database.size"), st.sampled_from(["medium", "large"])),
+    st.tuples(st.just("database.storage_gb"), st.integers(21, 500)),
+    st.tuples(st.just("database.backup_retention_days"), st.integers(1, 35)),
+    st.tuples(st.just("database.deletion_protection"), st.just(True)),
+    st.tuples(st.just("pipeline.schedule"), st.sampled_from(["0 * * * *", "15 2 * * *"])),
+    st.tuples(st.just("pipeline.timeout_minutes"), st.integers(5, 240)),
+    st.tuples(st.just("monitoring.log_retention_days"), st.sampled_from([7, 30, 90])),
+    st.tuples(st.just("tags"), st.dictionaries(st.sampled_from(["team", "owner", "tier"]),
+                                               st.sampled_from(["data", "x1", "gold"]),
+                                               min_size=1, max_size=2)),
+    st.tuples(st.just("alerts.emails"), st.just(["someone@example.com"])),
+    st.tuples(st.just("usage.run_minutes"), st.integers(1, 120)),
+)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(SINGLE_CHANGES))
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(single_changes)
 def test_no_replacement_is_shown_without_its_cause(change):
-    diff = diff_stack(_base(), _changed(*change))
+    base, head = _base(), _changed(*change)
+    diff = diff_stack(base, head)
     replaced = {r.urn for r in diff.resources if r.action is Action.REPLACE}
     for r in diff.resources:
         assert set(r.causes) <= replaced, f"{r.name} follows a resource that is not replaced"
@@ -117,6 +128,10 @@ def test_no_replacement_is_shown_without_its_cause(change):
         changed_roots = {c.path.split(".")[0].split("[")[0] for c in r.changes}
         for reason in direct:
             assert reason.split(" ")[0] in changed_roots
+    # and the other way round: an id only changes when the resource is replaced
+    old_ids = {r.urn: r.id for r in base.resources}
+    renewed = {r.urn for r in head.resources if r.urn in old_ids and r.id != old_ids[r.urn]}
+    assert renewed <= replaced
 
 
 def _resource(type_: str, name: str, *, protect: bool = False, retain_on_delete: bool = False,

@@ -193,7 +193,9 @@ def render_markdown(diff: PlanDiff, findings: Mapping[str, tuple[Finding, ...]] 
         head.append(f"| `{s.stack}` | {s.status} | {cells} | {cell} |{cost}")
     foot = ["", f"<sub>{LEGEND}</sub>", ""]
     if summary_only:
-        return "\n".join([*head, *foot])
+        note = ("", "Summary only: `tricloud diff BASE.json HEAD.json` on the workflow's plan "
+                "files shows every change.")
+        return "\n".join([*head, *note, *foot])
     reserve = 400 * len(diff.stacks)  # each section's closing tags and "N more" line
     fixed = len("\n".join(head + foot)) + reserve
     budget = _Budget(None if max_chars is None else max(max_chars - fixed, 0))

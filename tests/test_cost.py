@@ -103,6 +103,10 @@ def test_what_the_table_cannot_price_is_listed_not_counted():
         ("aws:ec2/natGateway:NatGateway", "nat-gateway")]
     assert ("aws:s3/bucket:Bucket", "s3-standard-storage") in unpriced
     assert cost.total == sum(line.monthly for line in cost.lines if line.monthly is not None)
+    priced_region = estimate(_dev_aws_in("us-east-1", "single"))
+    nat_data = [line for line in priced_region.not_estimated
+                if line.usage.kind == "nat-gateway-data"]
+    assert nat_data and "depends on traffic" in nat_data[0].reason  # usage with no stated volume
     text = render_costs([cost])
     nat_line = next(line for line in text.splitlines() if "NatGateway nat-0" in line)
     assert text.index("not estimated:") < text.index(nat_line)

@@ -85,7 +85,15 @@ def _job(schedule_key: str, cpu: Decimal, memory_gb: Decimal, arch: str,
                   f"{said} x {memory_gb:g} GB")]
 
 
+def _nat(r: PlannedResource, ctx: _Context) -> list[Usage]:
+    return [*_hourly("nat-gateway"),
+            Usage("nat-gateway-data", "", None, "GB", "data processed per GB depends on "
+                  "traffic, and no usage setting states it")]
+
+
 def _rds(r: PlannedResource, ctx: _Context) -> list[Usage]:
+    # Multi-AZ bills the standby's instance hours and its storage too (RDS user guide,
+    # "On-Demand DB instances"); the price rows are Single-AZ rates.
     standby = 2 if r.inputs.get("multiAz") else 1
     said = "Multi-AZ: primary and standby" if standby == 2 else "Single-AZ"
     storage = _d(r.inputs.get("allocatedStorage") or 0) * standby
@@ -112,7 +120,7 @@ Rule = Callable[[PlannedResource, _Context], list[Usage]]
 
 # Resource type -> (group for sharing stack-wide usage, rule). Per cloud, one rule per concern.
 BILLABLE: dict[str, tuple[str, Rule]] = {
-    "aws:ec2/natGateway:NatGateway": ("nat", lambda r, c: _hourly("nat-gateway")),
+    "aws:ec2/natGateway:NatGateway": ("nat", _nat),
     "aws:ec2/eip:Eip": ("ip", lambda r, c: _hourly("public-ipv4")),
     "aws:rds/instance:Instance": ("database", _rds),
     "aws:ecs/taskDefinition:TaskDefinition": ("job", _fargate),

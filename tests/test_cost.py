@@ -112,6 +112,21 @@ def test_what_the_table_cannot_price_is_listed_not_counted():
     assert text.index("not estimated:") < text.index(nat_line)
 
 
+def test_a_stack_the_table_cannot_price_says_so_instead_of_costing_nothing():
+    plan = synthesize(STACKS_DIR / "Pulumi.dev-gcp.yaml")
+    cost = estimate(plan)
+    assert cost.lines and len(cost.not_estimated) == len(cost.lines)
+    head = render_costs([cost]).splitlines()[0]
+    assert "nothing estimated" in head and "$0.00" not in head
+    resized = replace(plan, resources=[
+        replace(r, inputs={**r.inputs, "settings": {**r.inputs["settings"], "tier": "x"}})
+        if r.type == "gcp:sql/databaseInstance:DatabaseInstance" else r for r in plan.resources])
+    delta = stack_delta(plan, resized)
+    assert [r.complete for r in delta.resources] == [False]
+    md = render_markdown(diff_plans([plan], [resized]), costs=plan_deltas([plan], [resized]))
+    assert "| not estimated |" in md and "1 changed resource(s) partly not estimated" in md
+
+
 def test_usage_assumptions_come_from_the_stack_config_and_are_stated():
     plan = _dev_aws_in("us-east-1", "single")
     job = next(line for line in estimate(plan).lines if line.usage.kind == "fargate-vcpu")

@@ -165,6 +165,8 @@ class _Budget:
 def _cost_cell(delta: StackDelta | None) -> str:
     if delta is None:
         return "n/a"
+    if not delta.estimated:
+        return "not estimated" if delta.not_estimated else "none billable"
     partly = " (partly not estimated)" if delta.not_estimated else ""
     return f"{money(delta.delta, signed=True)} → {money(delta.after)}{partly}"
 

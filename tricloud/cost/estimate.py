@@ -117,6 +117,7 @@ class StackDelta:
     after: Decimal
     resources: tuple[ResourceDelta, ...]
     not_estimated: int  # billable lines of HEAD without an estimate
+    estimated: int = 0  # billable lines of either side with an estimate
 
     @property
     def delta(self) -> Decimal:
@@ -145,7 +146,9 @@ def stack_delta(base: StackPlan | None, head: StackPlan | None) -> StackDelta:
                       before=old.total if old else Decimal(0),
                       after=new.total if new else Decimal(0),
                       resources=tuple(moved),
-                      not_estimated=len(new.not_estimated) if new else 0)
+                      not_estimated=len(new.not_estimated) if new else 0,
+                      estimated=sum(1 for cost in (old, new) if cost for line in cost.lines
+                                    if line.monthly is not None))
 
 
 def plan_deltas(base: Iterable[StackPlan], head: Iterable[StackPlan]) -> dict[str, StackDelta]:

@@ -20,11 +20,15 @@ def render_costs(costs: Iterable[StackCost]) -> str:
     """Per stack: the total, each component, each billable line, then what is not estimated."""
     out: list[str] = []
     for cost in costs:
-        out.append(f"== {cost.stack} ({cost.cloud} {cost.region}): {money(cost.total)}/month "
-                   f"estimated, {len(cost.not_estimated)} line(s) not estimated")
+        unpriced = len(cost.not_estimated)
+        total = (f"{money(cost.total)}/month estimated" if unpriced < len(cost.lines)
+                 else "nothing estimated (the price table has no row for its lines)")
+        out.append(f"== {cost.stack} ({cost.cloud} {cost.region}): {total}, {unpriced} "
+                   "line(s) not estimated")
         for component, amount in cost.by_component().items():
             out.append(f"  {component:<32} {money(amount):>12}")
-        out.append("  billable resources:")
+        if unpriced < len(cost.lines):
+            out.append("  billable resources:")
         for line in cost.lines:
             if line.monthly is None or line.price is None:
                 continue
@@ -58,6 +62,8 @@ def delta_headline(deltas: Mapping[str, StackDelta]) -> str:
 
 def delta_lines(delta: StackDelta) -> list[str]:
     """A stack's estimate before and after, and each resource whose estimate moved."""
+    if not delta.estimated:
+        return [f"cost: not estimated ({delta.not_estimated} billable line(s), none priced)"]
     lines = [f"cost: {money(delta.before)} → {money(delta.after)}/month "
              f"({money(delta.delta, signed=True)}); {delta.not_estimated} line(s) not estimated"]
     for r in delta.resources:

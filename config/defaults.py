@@ -20,6 +20,7 @@ ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
         "pipeline": {"schedule": "0 */6 * * *", "cpu": 1, "memory_gb": 2,
                      "timeout_minutes": 60, "retries": 0},
         "monitoring": {"log_retention_days": 14},
+        "usage": {"run_minutes": 10, "stored_gb": 10, "log_gb_per_month": 1},
     },
     Environment.STAGING: {
         "network": {"zones": 2, "nat": NatMode.SINGLE.value},
@@ -30,6 +31,7 @@ ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
         "pipeline": {"schedule": "0 * * * *", "cpu": 1, "memory_gb": 2,
                      "timeout_minutes": 60, "retries": 1},
         "monitoring": {"log_retention_days": 30},
+        "usage": {"run_minutes": 15, "stored_gb": 50, "log_gb_per_month": 5},
     },
     Environment.PROD: {
         "network": {"zones": 3, "nat": NatMode.PER_ZONE.value},
@@ -40,6 +42,7 @@ ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
         "pipeline": {"schedule": "*/30 * * * *", "cpu": 2, "memory_gb": 4,
                      "timeout_minutes": 60, "retries": 2},
         "monitoring": {"log_retention_days": 90},
+        "usage": {"run_minutes": 20, "stored_gb": 500, "log_gb_per_month": 20},
     },
 }
 

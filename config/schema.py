@@ -114,6 +114,17 @@ class MonitoringConfig(_Strict):
     log_retention_days: int = Field(ge=1, le=3653, description="Days job logs are kept.")
 
 
+class UsageConfig(_Strict):
+    """What the cost estimate assumes about use: nothing here changes a resource."""
+
+    run_minutes: float = Field(gt=0, le=1440, description="Expected length of one pipeline "
+                               "run, for the job's compute cost (`tricloud cost`).")
+    stored_gb: float = Field(ge=0, description="Data expected in the raw and processed storage "
+                             "together, in GB, for the storage cost.")
+    log_gb_per_month: float = Field(ge=0, description="Log volume ingested per month in GB, "
+                                    "for the log ingestion cost.")
+
+
 class GcpConfig(_Strict):
     project: str = Field(description="GCP project id the stack deploys into (GCP only).")
 
@@ -135,6 +146,7 @@ class PlatformConfig(_Strict):
     database: DatabaseConfig
     pipeline: PipelineConfig
     monitoring: MonitoringConfig
+    usage: UsageConfig
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     gcp: GcpConfig | None = Field(default=None, description="GCP-only settings.")
     tags: Annotated[dict[str, str], Field(max_length=20)] = Field(

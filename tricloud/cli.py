@@ -105,26 +105,30 @@ def _check(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     from tricloud import plan as planfile
-    from tricloud.diff import diff_plans, guardrail_findings
-    from tricloud.diffrender import Format, render_markdown, render_text
+    from tricloud.diffrender import Format
+    from tricloud.review import review
 
-    base, head = planfile.load(args.base), planfile.load(args.head)
-    diff = diff_plans(base, head)
-    findings = None
-    if not args.no_guardrails:
-        from tricloud.guardrails import check_plan
-
-        old = {p.stack: check_plan(p) for p in base}
-        findings = {p.stack: guardrail_findings(old.get(p.stack, []), check_plan(p))
-                    for p in head}
-    render = render_markdown if args.format is Format.MARKDOWN else render_text
-    text = render(diff, findings)
+    if args.summary and args.format is not Format.MARKDOWN:
+        print("error: --summary applies to --format markdown", file=sys.stderr)
+        return 2
+    result = review(planfile.load(args.base), planfile.load(args.head),
+                    guardrails=not args.no_guardrails)
+    text = (result.markdown(summary_only=args.summary) if args.format is Format.MARKDOWN
+            else result.text())
     if args.output:
         args.output.write_text(text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return 1 if args.exit_code and diff.has_changes else 0
+    return 1 if args.exit_code and result.diff.has_changes else 0
+
+
+def _cost(args: argparse.Namespace) -> int:
+    from tricloud.cost.estimate import estimate
+    from tricloud.cost.render import render_costs
+
+    sys.stdout.write(render_costs(estimate(p) for p in _synthesised(args)))
+    return 0
 
 
 def _reference(args: argparse.Namespace) -> int:
@@ -181,7 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (("validate", "check stack configs (fast, no synthesis)"),
                             ("plan", "synthesise stacks under Pulumi mocks and print them"),
-                            ("check", "evaluate the guardrails; exit 1 on a mandatory violation")):
+                            ("check", "evaluate the guardrails; exit 1 on a mandatory violation"),
+                            ("cost", "estimated monthly cost per stack, component and resource")):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("--stack", action="append", metavar="NAME|FILE",
                          help="a stack name (dev-aws) or stack file; repeatable")
@@ -206,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--exit-code", action="store_true", help="exit 1 when the plans differ")
     diff.add_argument("--no-guardrails", action="store_true",
                       help="leave out the guardrail results of HEAD")
+    diff.add_argument("--summary", action="store_true",
+                      help="markdown only: the per-stack counts, cost delta and guardrail "
+                           "results (and data-store warnings), no resource details")
     new = sub.add_parser("new-stack", help="write a stack file for a new region or environment")
     new.add_argument("--cloud", required=True, type=Cloud, choices=list(Cloud))
     new.add_argument("--region", required=True, help="a region of the cloud (config/regions.py)")
@@ -229,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"validate": _validate, "plan": _plan, "check": _check, "reference": _reference,
-               "diff": _diff, "new-stack": _new_stack, "matrix": _matrix}[args.command]
+               "diff": _diff, "new-stack": _new_stack, "matrix": _matrix,
+               "cost": _cost}[args.command]
     try:
         return handler(args)
     except (*USER_ERRORS, PlanFileError) as error:

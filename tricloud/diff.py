@@ -3,8 +3,13 @@
 Pulumi decides replace-versus-update from each provider's schema, which an offline plan does not
 have. So a resource whose inputs differ is *changed*; it is called *replaced* only where that is
 knowable: its type or parent changed without an alias (Pulumi deletes and creates), its
-provider changed, or a property of the small table ``REPLACE_ON_CHANGE`` changed. Renderers say
-so in their legend.
+provider changed, or a property of the small table ``tricloud.replacing.REPLACE_ON_CHANGE``
+changed. Renderers say so in their legend.
+
+Replacements cascade: the offline ids are honest (a replaced resource gets a new id), so an
+input that refers to a replaced resource changes too. Each such change is traced back to the
+resource whose id it carries (``ResourceDiff.causes``), so a reviewer sees why a security group
+is replaced (its VPC is) and why a database changes (its security group is replaced).
 """
 
 from __future__ import annotations
@@ -17,26 +22,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tricloud.plan import SECRET, PlannedResource, StackPlan
+from tricloud.replacing import forcing_properties
 
 if TYPE_CHECKING:  # the guardrails are optional to the diff: it works without them
     from tricloud.guardrails import Violation
-
-# Properties known to force a new resource (from the providers' docs), by type. Deliberately
-# small: an entry must be certain, and anything not listed is reported as "changed".
-# A key ending in ":*" applies to every type of that package.
-REPLACE_ON_CHANGE: dict[str, frozenset[str]] = {
-    "aws:s3/bucket:Bucket": frozenset({"bucket"}),
-    "aws:ec2/vpc:Vpc": frozenset({"cidrBlock"}),
-    "aws:ec2/subnet:Subnet": frozenset({"cidrBlock", "availabilityZone", "vpcId"}),
-    "aws:rds/instance:Instance": frozenset({"dbName", "engine", "storageEncrypted", "username"}),
-    "aws:secretsmanager/secret:Secret": frozenset({"name"}),
-    "gcp:storage/bucket:Bucket": frozenset({"name", "location"}),
-    "gcp:sql/databaseInstance:DatabaseInstance": frozenset({"region"}),
-    "gcp:compute/subnetwork:Subnetwork": frozenset({"network", "region"}),
-    # An Azure resource's id contains its resource group (and its location is fixed at creation).
-    "azure-native:*": frozenset({"location", "resourceGroupName"}),
-}
-
 
 class Action(StrEnum):
     """What applying HEAD would do to a resource, as far as a plan file can tell."""
@@ -85,6 +74,7 @@ class ResourceDiff:
     action: Action
     changes: tuple[PropertyChange, ...] = ()
     reasons: tuple[str, ...] = ()  # why it is a replace (or a move), in words
+    causes: tuple[str, ...] = ()  # URNs of replaced resources whose new id this one now carries
 
 
 @dataclass(frozen=True)
@@ -169,21 +159,42 @@ def _same(before: Any, after: Any) -> bool:
     return type(before) is type(after) and before == after
 
 
-def _replaced_properties(type_: str, changes: Iterable[PropertyChange]) -> list[str]:
-    package = type_.split(":", 1)[0]
-    forcing = REPLACE_ON_CHANGE.get(type_, frozenset()) | REPLACE_ON_CHANGE.get(
-        f"{package}:*", frozenset())
-    return sorted({c.path.split(".", 1)[0].split("[", 1)[0] for c in changes} & forcing)
+def _root(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
 
 
-def _options(resource: PlannedResource) -> dict[str, Any]:
-    return {"protect": resource.protect, "retainOnDelete": resource.retain_on_delete}
+@dataclass(frozen=True)
+class _Renamed:
+    """A resource of the stack whose id changed (it is replaced): what refers to it changes."""
+
+    urn: str
+    label: str
+    before: str
+    after: str
 
 
-def _compare(base: PlannedResource, head: PlannedResource, moved: bool) -> ResourceDiff | None:
+def _renamed(old: Mapping[str, PlannedResource], new: Mapping[str, PlannedResource],
+             ) -> list[_Renamed]:
+    return [_Renamed(u, f"{new[u].type.rsplit(':', 1)[-1]} {new[u].name}", old[u].id, new[u].id)
+            for u in sorted(old.keys() & new.keys())
+            if old[u].id and new[u].id and old[u].id != new[u].id]
+
+
+def _cause(change: PropertyChange, renamed: Iterable[_Renamed]) -> _Renamed | None:
+    """The replaced resource whose old id the value held and whose new id it holds now."""
+    before, after = change.before, change.after
+    if not isinstance(before, str) or not isinstance(after, str):
+        return None
+    return next((r for r in renamed if r.before in before and r.after in after), None)
+
+
+def _compare(base: PlannedResource, head: PlannedResource, moved: bool,
+             renamed: Iterable[_Renamed] = ()) -> ResourceDiff | None:
     changes = diff_values(base.inputs, head.inputs)
     changes += [PropertyChange(f"(option) {c.path}", c.before, c.after)
                 for c in diff_values(_options(base), _options(head))]
+    caused = {c.path: _cause(c, renamed) for c in changes}
+    causes = sorted({r.urn: r for r in caused.values() if r}.values(), key=lambda r: r.urn)
     reasons: list[str] = []
     if base.type != head.type:
         reasons.append(f"type changed from {base.type}")
@@ -191,17 +202,29 @@ def _compare(base: PlannedResource, head: PlannedResource, moved: bool) -> Resou
         reasons.append("parent changed without an alias")
     if base.provider != head.provider:
         reasons.append("provider changed")
-    forced = _replaced_properties(head.type, changes)
-    if forced:
-        reasons.append(f"{', '.join(forced)} cannot change in place")
+    forcing = forcing_properties(head.type)
+    forced = sorted({_root(c.path) for c in changes} & forcing)
+    for prop in forced:
+        followed = sorted({r.label for c in changes if _root(c.path) == prop
+                           for r in [caused[c.path]] if r})
+        direct = any(caused[c.path] is None for c in changes if _root(c.path) == prop)
+        because = "" if direct or not followed else f" (follows the replaced {', '.join(followed)})"
+        reasons.append(f"{prop} cannot change in place{because}")
+    if not forced and causes:
+        reasons.append(f"refers to the replaced {', '.join(r.label for r in causes)}")
     if not changes and not reasons and base.urn == head.urn:
         return None
     if moved:
         reasons.insert(0, f"moved from {base.urn} (aliased: no replace)")
-    replace = bool(forced) or any(not r.startswith("moved") for r in reasons)
+    replace = bool(forced) or any(not r.startswith(("moved", "refers")) for r in reasons)
     return ResourceDiff(urn=head.urn, type=head.type, name=head.name,
                         action=Action.REPLACE if replace else Action.UPDATE,
-                        changes=tuple(changes), reasons=tuple(reasons))
+                        changes=tuple(changes), reasons=tuple(reasons),
+                        causes=tuple(r.urn for r in causes))
+
+
+def _options(resource: PlannedResource) -> dict[str, Any]:
+    return {"protect": resource.protect, "retainOnDelete": resource.retain_on_delete}
 
 
 def _alias_matches(alias: str, head: PlannedResource, old: PlannedResource) -> bool:
@@ -246,14 +269,15 @@ def diff_stack(base: StackPlan | None, head: StackPlan | None) -> StackDiff:
     old = {r.urn: r for r in base.resources} if base else {}
     new = {r.urn: r for r in head.resources} if head else {}
     results: list[ResourceDiff] = []
+    renamed = _renamed(old, new)
     for urn in sorted(old.keys() & new.keys()):
-        compared = _compare(old[urn], new[urn], moved=False)
+        compared = _compare(old[urn], new[urn], moved=False, renamed=renamed)
         if compared:
             results.append(compared)
     removed = {u: old[u] for u in old.keys() - new.keys()}
     added = {u: new[u] for u in new.keys() - old.keys()}
     for before, after, moved in _pair_moves(removed, added):
-        compared = _compare(before, after, moved=moved)
+        compared = _compare(before, after, moved=moved, renamed=renamed)
         if compared:
             results.append(compared)
     results += [ResourceDiff(r.urn, r.type, r.name, Action.CREATE) for r in added.values()]

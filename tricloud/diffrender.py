@@ -1,8 +1,11 @@
 """A plan diff for people: plain text for a terminal, Markdown for a pull-request comment.
 
-The Markdown is capped (GitHub refuses comments over 65536 characters): the summary table, the
-guardrail headline and the legend always fit; resource details fill what is left and end with
-a line saying how many were left out, so a huge change still gives a readable comment.
+Both open with what a reviewer must not miss: data stores replaced, deleted or moved onto
+replaced resources (``tricloud.impact``), then the estimated monthly cost change
+(``tricloud.cost``). The Markdown is capped (GitHub refuses comments over 65536 characters): the
+warnings, the cost line, the summary table, the guardrail headline and the legend always fit;
+resource details fill what is left and end with a line saying how many were left out, so a huge
+change still gives a readable comment. ``summary=True`` writes only the table.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from tricloud.cost.estimate import StackDelta, money
+from tricloud.cost.render import delta_headline, delta_lines
 from tricloud.diff import (
     ABSENT,
     Action,
@@ -22,6 +27,7 @@ from tricloud.diff import (
     StackDiff,
     StackStatus,
 )
+from tricloud.impact import DataStoreWarning
 
 COMMENT_MARKER = "<!-- tricloud-plan-diff -->"
 MARKDOWN_LIMIT = 60_000  # under GitHub's 65536, with room for the workflow's own wrapping
@@ -32,7 +38,8 @@ _ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
 LEGEND = (
     "create/delete: the resource is in one plan only. update: its inputs differ. replace: only "
     "where a plan file can know it (type or parent changed without an alias, provider changed, "
-    "or a property listed in tricloud.diff.REPLACE_ON_CHANGE, a short table); other changes may "
+    "or a property listed in tricloud.replacing.REPLACE_ON_CHANGE, a short table, also when it "
+    "changed because what it refers to was replaced); other changes may "
     "still replace: `pulumi preview --diff` has the provider's answer. Secrets show as "
     "[secret]; a change involving one shows as \"changed (secret)\".")
 
@@ -99,14 +106,30 @@ def _finding_line(finding: Finding, markdown: bool) -> str:
            f"{v.message}"
 
 
-def render_text(diff: PlanDiff, findings: Mapping[str, tuple[Finding, ...]] | None = None) -> str:
+def _warning_lines(warnings: tuple[DataStoreWarning, ...], markdown: bool) -> list[str]:
+    if not warnings:
+        return []
+    if markdown:
+        return ["> [!WARNING]", f"> **{len(warnings)} data store(s) at risk**", ">",
+                *[f"> - {w.sentence()}" for w in warnings], ""]
+    return [f"!! {len(warnings)} data store(s) at risk:",
+            *[f"!!   {w.sentence()}".replace("`", "") for w in warnings], ""]
+
+
+def render_text(diff: PlanDiff, findings: Mapping[str, tuple[Finding, ...]] | None = None,
+                *, warnings: tuple[DataStoreWarning, ...] = (),
+                costs: Mapping[str, StackDelta] | None = None) -> str:
     """Every change, uncapped: for a terminal or a CI log."""
-    lines: list[str] = []
+    lines: list[str] = _warning_lines(warnings, markdown=False)
+    if costs is not None:
+        lines += [delta_headline(costs), ""]
     for stack in diff.stacks:
         found = findings.get(stack.stack, ()) if findings is not None else ()
         if not stack.has_changes and not found:
             continue
         lines.append(f"== {stack.stack} ({stack.status}): {counts(stack)}")
+        if costs is not None and stack.stack in costs:
+            lines += delta_lines(costs[stack.stack])
         for resource in stack.resources:
             lines += resource_lines(resource)
         lines += _output_lines(stack)
@@ -139,23 +162,42 @@ class _Budget:
         return True
 
 
+def _cost_cell(delta: StackDelta | None) -> str:
+    if delta is None:
+        return "n/a"
+    if not delta.estimated:
+        return "not estimated" if delta.not_estimated else "none billable"
+    partly = " (partly not estimated)" if delta.not_estimated else ""
+    return f"{money(delta.delta, signed=True)} → {money(delta.after)}{partly}"
+
+
 def render_markdown(diff: PlanDiff, findings: Mapping[str, tuple[Finding, ...]] | None = None,
                     *, max_chars: int | None = MARKDOWN_LIMIT, title: str = "tricloud plan diff",
+                    warnings: tuple[DataStoreWarning, ...] = (),
+                    costs: Mapping[str, StackDelta] | None = None, summary_only: bool = False,
                     ) -> str:
-    """A pull-request comment: summary table, then a collapsible section per stack."""
+    """A pull-request comment: warnings, cost, summary table, then a section per stack."""
     totals = diff.totals()
     changed = [s for s in diff.stacks if s.has_changes]
     summary = ", ".join(f"{totals[a]} to {a}" for a in _ORDER if totals[a]) or "no changes"
-    head = [COMMENT_MARKER, f"## {title}", "",
-            f"**{len(changed)} of {len(diff.stacks)} stack(s) change**: {summary}.", "",
-            "| stack | status | create | update | replace | delete | guardrails (head) |",
-            "|---|---|---:|---:|---:|---:|---|"]
+    head = [COMMENT_MARKER, f"## {title}", "", *_warning_lines(warnings, markdown=True)]
+    if costs is not None:
+        head += [f"**{delta_headline(costs)[0].upper()}{delta_headline(costs)[1:]}**", ""]
+    cost_header = (" cost/month (delta → head) |", "---|") if costs is not None else ("", "")
+    head += [f"**{len(changed)} of {len(diff.stacks)} stack(s) change**: {summary}.", "",
+             "| stack | status | create | update | replace | delete | guardrails (head) |"
+             + cost_header[0], "|---|---|---:|---:|---:|---:|---|" + cost_header[1]]
     for s in diff.stacks:
         cells = " | ".join(str(s.count(a)) for a in _ORDER)
         found = findings.get(s.stack, ()) if findings is not None else None
         cell = "n/a" if s.status is StackStatus.REMOVED else _guardrail_cell(found)
-        head.append(f"| `{s.stack}` | {s.status} | {cells} | {cell} |")
+        cost = f" {_cost_cell(costs.get(s.stack))} |" if costs is not None else ""
+        head.append(f"| `{s.stack}` | {s.status} | {cells} | {cell} |{cost}")
     foot = ["", f"<sub>{LEGEND}</sub>", ""]
+    if summary_only:
+        note = ("", "Summary only: `tricloud diff BASE.json HEAD.json` on the workflow's plan "
+                "files shows every change.")
+        return "\n".join([*head, *note, *foot])
     reserve = 400 * len(diff.stacks)  # each section's closing tags and "N more" line
     fixed = len("\n".join(head + foot)) + reserve
     budget = _Budget(None if max_chars is None else max(max_chars - fixed, 0))
@@ -163,13 +205,21 @@ def render_markdown(diff: PlanDiff, findings: Mapping[str, tuple[Finding, ...]] 
     for stack in diff.stacks:
         found = findings.get(stack.stack, ()) if findings is not None else ()
         if stack.has_changes or found:
-            body += _stack_section(stack, found, budget)
+            cost = costs.get(stack.stack) if costs is not None else None
+            body += _stack_section(stack, found, budget, cost)
     return "\n".join([*head, "", *body, *foot])
 
 
-def _stack_section(stack: StackDiff, found: tuple[Finding, ...], budget: _Budget) -> list[str]:
+def _stack_section(stack: StackDiff, found: tuple[Finding, ...], budget: _Budget,
+                   cost: StackDelta | None = None) -> list[str]:
     lines = ["<details>", f"<summary><b>{stack.stack}</b> ({stack.status}): {counts(stack)}"
              f"</summary>", ""]
+    if cost is not None:
+        cost_lines = delta_lines(cost)
+        lines += [f"**Cost**: {cost_lines[0].removeprefix('cost: ')}", ""]
+        shown = [line for line in cost_lines[1:] if budget.take(line)]
+        if shown:
+            lines += ["```", *[line.strip() for line in shown], "```", ""]
     if found:
         lines.append("**Guardrails** (head; 🆕 = not in base):")
         shown = 0

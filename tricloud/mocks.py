@@ -2,13 +2,22 @@
 
 ``RecordingMonitor`` sits where the Pulumi engine would and keeps every registration request
 (type, name, parent, provider, protect, retain, aliases and the inputs exactly as serialised,
-secret markers included). ``PlanMocks`` answers with plausible, deterministic state: each cloud
-package supplies its own answers (``components/<cloud>/mocks.py``) through the registry.
+secret markers included) with the id it was given. ``PlanMocks`` answers with plausible,
+deterministic state: each cloud package supplies its own answers (``components/<cloud>/mocks.py``)
+through the registry.
+
+Ids are honest: a cloud answers with an id derived from the logical name (``vpc-<hash>``), and
+this layer mixes the resource's replacing inputs (``tricloud.replacing``) into that hash, so a
+resource whose CIDR changes gets a new id, as a replaced resource would, and everything that
+refers to it sees a new value. Ids that are the resource's own name or path (a bucket name, an
+ARM id) stay as they are: the cloud keeps those across a replacement too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -16,12 +25,48 @@ from google.protobuf import json_format
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 
 from tricloud.plan import SECRET, UNKNOWN, PlannedResource
+from tricloud.replacing import forcing_values
 
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 _OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 _UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# An id whose tail is a hash of the logical name: the part a replacement must change.
+_HASHED_ID = re.compile(r"(.*?[-_/])([0-9a-f]{8,})")
+
+
+def honest_id(type_: str, resource_id: str, inputs: dict[str, Any]) -> str:
+    """The id a resource gets, changed whenever an input that forces its replacement changes.
+
+    Only a hashed tail is re-derived (same length, so the id keeps its shape); an id without one
+    is the resource's name or path, which the cloud itself keeps across a replacement.
+    """
+    forcing = forcing_values(type_, inputs)
+    match = _HASHED_ID.fullmatch(resource_id)
+    if not forcing or match is None:
+        return resource_id
+    prefix, tail = match.groups()
+    seed = json.dumps([tail, forcing], sort_keys=True, default=str)
+    return prefix + hashlib.sha256(seed.encode()).hexdigest()[: len(tail)]
+
+
+def with_honest_id(type_: str, answer: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+    """A cloud's answer (with its ``id``) after the id is made honest, ARNs and all."""
+    proposed = str(answer["id"])
+    resource_id = honest_id(type_, proposed, inputs)
+    return answer if resource_id == proposed else _replaced(answer, proposed, resource_id)
+
+
+def _replaced(value: Any, old: str, new: str) -> Any:
+    """A state value with every occurrence of the old id (in ARNs, say) replaced by the new."""
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, dict):
+        return {k: _replaced(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, old, new) for v in value]
+    return value
 
 
 class CloudMockResponder(Protocol):
@@ -59,8 +104,11 @@ class PlanMocks(Mocks):
         state = dict(args.inputs)
         state.setdefault("name", args.name)
         state.update(self.fallback.resource_state(args.typ, args.name, args.inputs))
-        state.update(self.responder.resource_state(args.typ, args.name, args.inputs))
-        return state.pop("id", f"{args.name}-id"), state
+        answer = self.responder.resource_state(args.typ, args.name, args.inputs)
+        state.update(answer)
+        proposed = str(state.pop("id", f"{args.name}-id"))
+        state.update(with_honest_id(args.typ, {**answer, "id": proposed}, args.inputs))
+        return str(state.pop("id")), state
 
     def call(self, args: MockCallArgs) -> dict[str, Any]:
         answer = self.responder.call(args.token, args.args)
@@ -90,6 +138,7 @@ class RecordingMonitor(MockMonitor):
                 inputs=mask(json_format.MessageToDict(request.object)),
                 aliases=sorted(json.dumps(json_format.MessageToDict(a), sort_keys=True)
                                for a in request.aliases),
+                id=response.id or None,
             ))
         return response
 

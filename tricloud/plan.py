@@ -33,6 +33,7 @@ class PlannedResource:
     retain_on_delete: bool
     inputs: dict[str, Any] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)
+    id: str | None = None  # the offline id (None for components); the diff traces causes by it
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class StackPlan:
     environment: str
     resources: list[PlannedResource]
     outputs: dict[str, Any]
+    # The stack config's usage assumptions and schedule, for cost estimates of either side.
+    usage: dict[str, Any] = field(default_factory=dict)
 
     def of_type(self, type_: str) -> list[PlannedResource]:
         return [r for r in self.resources if r.type == type_]

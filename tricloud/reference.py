@@ -128,6 +128,54 @@ def guardrails_reference() -> str:
     return "\n".join(lines)
 
 
+def price_table() -> str:
+    """The cost estimate's price table, each row with where and when it was read."""
+    from tricloud.cost.prices import PRICES
+
+    lines = ["| cloud | kind | class | region | USD | per | read | source (how it was obtained) |",
+             "|---|---|---|---|---:|---|---|---|"]
+    lines += [f"| {p.cloud} | {p.kind} | {p.key or ''} | {p.region} | {p.usd} | {p.unit} | "
+              f"{p.read} | <{p.source}> ({p.obtained}) |" for p in PRICES]
+    return "\n".join(lines)
+
+
+# Worked examples of a pull request's plan diff: stack, the config it changes, a title.
+WORKFLOW_EXAMPLES: tuple[tuple[str, dict[str, Any], str], ...] = (
+    ("dev-aws", {"network.cidr": "10.13.0.0/16"}, "A new address range: the cascade"),
+    ("prod-aws-us-east-1", {"database.storage_gb": 200}, "A bigger warehouse: the cost"),
+)
+
+
+def _setting(stack: Any, key: str) -> Any:
+    value: Any = stack.platform
+    for step in key.split("."):
+        value = getattr(value, step)
+    return value
+
+
+def workflow_examples() -> str:
+    """Real diffs of stack-file changes, from the same code ``tricloud diff`` runs."""
+    from config.loader import load_stack_file
+    from config.stacks import find_stack_file
+    from tricloud.review import review
+    from tricloud.synth import synthesize, synthesize_changed
+
+    parts = []
+    for name, changes, title in WORKFLOW_EXAMPLES:
+        path = find_stack_file(name)
+        before = load_stack_file(path)
+        edits = "\n".join(f"{k}: {_setting(before, k)} -> {v}" for k, v in changes.items())
+        result = review([synthesize(path)], [synthesize_changed(path, changes)])
+        parts.append(
+            f"#### {title}\n\nThe edit to `stacks/{path.name}`:\n\n```\n{edits}\n```\n\n"
+            f"```bash\n.venv/bin/tricloud plan --stack {name} --json base.json --quiet  "
+            f"# before the edit\n.venv/bin/tricloud plan --stack {name} --json head.json "
+            f"--quiet  # after it\n.venv/bin/tricloud diff base.json head.json\n```\n\n"
+            f"```\n{result.text().rstrip()}\n```")
+    return "\n\n".join(parts)
+
+
 GENERATED.update({"config-reference": config_reference, "pipeline-settings": settings_reference,
-                  "guardrails": guardrails_reference})
+                  "guardrails": guardrails_reference, "price-table": price_table})
 GENERATED["platform-graphs"] = platform_graphs
+GENERATED["workflow-examples"] = workflow_examples

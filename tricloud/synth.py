@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import json
 import runpy
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,8 @@ def synthesize(path: Path) -> StackPlan:
         environment=stack.platform.environment.value,
         resources=sorted(monitor.planned, key=lambda r: r.urn),
         outputs=outputs,
+        usage={"schedule": stack.platform.pipeline.schedule,
+               **stack.platform.usage.model_dump()},
     )
 
 
@@ -82,3 +86,25 @@ def _resolved_outputs() -> dict[str, Any]:
         else:
             resolved[name] = mask(_sync_await(output.future()))
     return resolved
+
+
+def synthesize_changed(path: Path, changes: Mapping[str, Any]) -> StackPlan:
+    """The stack as a pull request changing some of its config would plan it.
+
+    ``changes`` are dotted keys of ``tricloud:platform`` (``network.cidr``); the changed file
+    is written to a temporary folder under the same name, so the stack keeps its name.
+    """
+    import yaml
+
+    document = yaml.safe_load(path.read_text())
+    platform = document["config"]["tricloud:platform"]
+    for key, value in changes.items():
+        *sections, leaf = key.split(".")
+        node = platform
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[leaf] = value
+    with tempfile.TemporaryDirectory(prefix="tricloud-change-") as folder:
+        changed = Path(folder) / path.name
+        changed.write_text(yaml.safe_dump(document, sort_keys=False))
+        return synthesize(changed)

@@ -14,6 +14,7 @@ from typing import Any
 from components.aws.mocks import AwsMockResponder
 from tests.infra.conftest import stacks_of
 from tests.infra.support import by_name, cloud_resources, is_prod, platform_of
+from tricloud.mocks import with_honest_id
 from tricloud.plan import PlannedResource, StackPlan
 
 AWS_STACKS: list[str] = stacks_of("aws")
@@ -32,12 +33,15 @@ def aws_resources(plan: StackPlan) -> list[PlannedResource]:
 
 def state_of(plan: StackPlan, resource: PlannedResource) -> dict[str, Any]:
     """What the mocked engine answered for this resource (its id, ARN and other outputs)."""
-    return AwsMockResponder(platform_of(plan.stack)).resource_state(
+    answer = AwsMockResponder(platform_of(plan.stack)).resource_state(
         resource.type, resource.name, resource.inputs)
+    answer.setdefault("id", f"{resource.name}-id")
+    return with_honest_id(resource.type, answer, resource.inputs)
 
 
 def id_of(plan: StackPlan, resource: PlannedResource) -> str:
-    return str(state_of(plan, resource).get("id", f"{resource.name}-id"))
+    assert resource.id == state_of(plan, resource)["id"], "the plan's id is not the mock's"
+    return resource.id
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -5,15 +5,35 @@ share the same one server per session."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from pipeline.settings import Settings
 
 
 @pytest.fixture
 def storage_root(tmp_path: Path) -> str:
     """A file:// URI of an empty folder, standing in for a bucket."""
     return tmp_path.as_uri()
+
+
+@pytest.fixture
+def golden_warehouse(storage_root: str, make_database: Callable[[], str]) -> tuple[Settings, str]:
+    """(settings, warehouse URL) after the golden batch and its history batch are transformed
+    and loaded: a small warehouse whose every figure the tests know."""
+    from pipeline import transform
+    from pipeline.warehouse import load
+    from tests.pipeline import goldendata as g
+
+    settings, url = g.settings_for(storage_root), make_database()
+    data = g.golden()
+    g.write_batch(settings.raw_uri, "20240301T000000Z", data)
+    g.write_batch(settings.raw_uri, "20240302T000000Z", g.history_batch(data))
+    transform.run(settings)
+    load.run(settings, url)
+    return settings, url
 
 
 # Storage emulators (moto, gcp-storage-emulator, Azurite) and the storage_target fixture.

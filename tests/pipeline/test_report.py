@@ -9,7 +9,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipeline import report, transform
+from pipeline import report
+from pipeline.settings import Settings
 from pipeline.warehouse import load
 from tests.pipeline import goldendata as g
 
@@ -22,13 +23,8 @@ def _csv(path: Path) -> list[list[str]]:
 
 
 def test_report_outputs_match_the_warehouse(
-        storage_root: str, make_database: Callable[[], str], tmp_path: Path) -> None:
-    settings, url = g.settings_for(storage_root), make_database()
-    data = g.golden()
-    g.write_batch(settings.raw_uri, B1, data)
-    g.write_batch(settings.raw_uri, B2, g.history_batch(data))
-    transform.run(settings)
-    load.run(settings, url)
+        golden_warehouse: tuple[Settings, str], tmp_path: Path) -> None:
+    settings, url = golden_warehouse
     out = tmp_path / "report"
     terminal = Console(file=io.StringIO(), width=200)
 

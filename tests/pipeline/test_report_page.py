@@ -5,7 +5,6 @@ rendered by a real headless Chromium with no console errors."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -13,10 +12,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from pipeline import report, report_page, transform
-from pipeline.warehouse import load
+from pipeline import report, report_page
+from pipeline.settings import Settings
 from tests.emulators import install
-from tests.pipeline import goldendata as g
 
 B1, B2 = "20240301T000000Z", "20240302T000000Z"
 FACTS = report_page.RunFacts(datetime(2026, 12, 2, 9, 30, tzinfo=UTC), "prod",
@@ -109,16 +107,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.mark.slow
 def test_the_html_report_renders_in_a_real_browser(
-        chromium: Path, storage_root: str, make_database: Callable[[], str],
-        tmp_path: Path) -> None:
+        chromium: Path, golden_warehouse: tuple[Settings, str], tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    settings, url = g.settings_for(storage_root), make_database()
-    data = g.golden()
-    g.write_batch(settings.raw_uri, B1, data)
-    g.write_batch(settings.raw_uri, B2, g.history_batch(data))
-    transform.run(settings)
-    load.run(settings, url)
+    settings, url = golden_warehouse
     report.run(settings, url, tmp_path, console=Console(file=io.StringIO()))
 
     with sync_playwright() as p:

@@ -25,7 +25,7 @@ from components.contract import PlatformOutputs, job_environment, secret_environ
 from config.sizes import database_machine
 
 
-class AwsPlatform(pulumi.ComponentResource):
+class Platform(pulumi.ComponentResource):
     """Everything one AWS stack runs: one explicit provider, default tags on every resource."""
 
     outputs: PlatformOutputs

@@ -33,7 +33,7 @@ from components.contract import (
 )
 
 
-class AzurePlatform(pulumi.ComponentResource):
+class Platform(pulumi.ComponentResource):
     """Everything one Azure stack runs, under one explicit provider and one resource group."""
 
     outputs: PlatformOutputs

@@ -33,7 +33,7 @@ from components.gcp.storage import Storage, StorageArgs
 from components.tags import as_gcp_labels
 
 
-class GcpPlatform(pulumi.ComponentResource):
+class Platform(pulumi.ComponentResource):
     """Everything one GCP stack runs, in the project and region of its config."""
 
     outputs: PlatformOutputs

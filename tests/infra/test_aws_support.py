@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from components.aws.mocks import AwsMockResponder
+from components.aws.mocks import MockResponder
 from tests.infra.conftest import stacks_of
 from tests.infra.support import by_name, cloud_resources, is_prod, platform_of
 from tricloud.plan import PlannedResource, StackPlan
@@ -32,7 +32,7 @@ def aws_resources(plan: StackPlan) -> list[PlannedResource]:
 
 def state_of(plan: StackPlan, resource: PlannedResource) -> dict[str, Any]:
     """What the mocked engine answered for this resource (its id, ARN and other outputs)."""
-    return AwsMockResponder(platform_of(plan.stack)).resource_state(
+    return MockResponder(platform_of(plan.stack)).resource_state(
         resource.type, resource.name, resource.inputs)
 
 

@@ -13,19 +13,10 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tricloud.guardrails.clouds import clouds_of
+
 if TYPE_CHECKING:
     from tricloud.guardrails.model import Resource, StackFacts
-
-CLOUD_OF_PACKAGE: Mapping[str, str] = {"aws": "aws", "gcp": "gcp", "azure-native": "azure"}
-
-
-def cloud_of(type_pattern: str) -> str:
-    """The cloud a resource type (or a type pattern of a rule's table) belongs to."""
-    return CLOUD_OF_PACKAGE.get(type_pattern.split(":", 1)[0], "")
-
-
-def clouds_of(patterns: Iterator[str] | Sequence[str]) -> tuple[str, ...]:
-    return tuple(sorted({c for c in map(cloud_of, patterns) if c}))
 
 
 def as_mapping(value: Any) -> Mapping[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization, storage
 
-from components.azure.scope import AzureScope
+from components.azure.scope import Scope
 from components.naming import AZURE_STORAGE_ACCOUNT, physical_name
 
 ZONES = ("raw", "processed")
@@ -20,7 +20,6 @@ ZONES = ("raw", "processed")
 
 @dataclass(frozen=True)
 class StorageArgs:
-    scope: AzureScope
     apps_subnet_id: pulumi.Input[str]
 
 
@@ -29,7 +28,7 @@ def abfs_uri(container: str, account: str) -> str:
     return f"abfs://{container}@{account}.dfs.core.windows.net/"
 
 
-class AzureStorage(pulumi.ComponentResource):
+class Storage(pulumi.ComponentResource):
     """Storage account, blob data protection, the two containers, a delete lock in prod."""
 
     account_name: pulumi.Output[str]
@@ -37,10 +36,9 @@ class AzureStorage(pulumi.ComponentResource):
     container_ids: dict[str, pulumi.Output[str]]
     uris: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, args: StorageArgs,
+    def __init__(self, name: str, args: StorageArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:azure:Storage", name, None, opts)
-        scope = args.scope
         ctx = scope.ctx
         rg = scope.resource_group_name
         # Zone-redundant in prod so a zone outage does not stop the pipeline; LRS is enough in dev.
@@ -62,7 +60,7 @@ class AzureStorage(pulumi.ComponentResource):
                 key_source="Microsoft.Storage", require_infrastructure_encryption=True,
                 services=storage.EncryptionServicesArgs(
                     blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"))),
-            tags=scope.tags, opts=scope.data_opts(self))
+            tags=scope.tags, opts=scope.data(self))
         # The recovery window of blobs follows the database's: one notion of "how far back".
         days = ctx.platform.database.backup_retention_days
         service = storage.BlobServiceProperties(
@@ -71,18 +69,18 @@ class AzureStorage(pulumi.ComponentResource):
             delete_retention_policy=storage.DeleteRetentionPolicyArgs(enabled=True, days=days),
             container_delete_retention_policy=storage.DeleteRetentionPolicyArgs(
                 enabled=True, days=days),
-            opts=scope.opts(self))
+            opts=scope.child(self))
         containers = {
             zone: storage.BlobContainer(
                 zone, resource_group_name=rg, account_name=account.name, container_name=zone,
-                public_access="None", opts=scope.data_opts(self, depends_on=[service]))
+                public_access="None", opts=scope.data(self, depends_on=[service]))
             for zone in ZONES
         }
         if ctx.protect_data:
             authorization.ManagementLockByScope(
                 "lake-lock", scope=account.id, level="CanNotDelete",
                 notes="tricloud: the prod data lake cannot be deleted while this lock exists.",
-                opts=scope.opts(self))
+                opts=scope.child(self))
 
         self.account_name = account.name
         self.account_id = account.id

@@ -13,7 +13,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
-from components.gcp.scope import GcpScope
+from components.gcp.scope import Scope
 from config.schema import DatabaseConfig
 from config.sizes import database_machine
 
@@ -47,7 +47,7 @@ class Database(pulumi.ComponentResource):
     database: pulumi.Output[str]
     user: pulumi.Output[str]
 
-    def __init__(self, name: str, args: DatabaseArgs, scope: GcpScope,
+    def __init__(self, name: str, args: DatabaseArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Database", name, None, opts)
         cfg = args.config

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
+from components.gcp.scope import Scope
 from components.naming import GCP_SERVICE_ACCOUNT, physical_name
 
 BUCKET_ROLE = "roles/storage.objectUser"  # objects only: read, create, overwrite (watermarks)
@@ -38,7 +38,7 @@ class Identities(pulumi.ComponentResource):
     # The job must not be created before it can read its secrets: Cloud Run checks on deploy.
     grants: list[pulumi.Resource]
 
-    def __init__(self, name: str, args: IdentitiesArgs, scope: GcpScope,
+    def __init__(self, name: str, args: IdentitiesArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Identities", name, None, opts)
         stack = scope.ctx.stack

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
+from components.gcp.scope import Scope
 from components.naming import GCP_LOG_BUCKET, physical_name
 
 SYSTEM_LOG = "run.googleapis.com%2Fvarlog%2Fsystem"
@@ -40,7 +40,7 @@ def failure_filter(project: str, job_name: str) -> str:
 class Monitoring(pulumi.ComponentResource):
     """Log bucket + sink, failure metric, e-mail channels and the alert policy."""
 
-    def __init__(self, name: str, args: MonitoringArgs, scope: GcpScope,
+    def __init__(self, name: str, args: MonitoringArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Monitoring", name, None, opts)
         project = scope.project

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
+from components.gcp.scope import Scope
 from components.naming import GCP_SECRET, physical_name
 
 SOURCE_URL = "source-url"
@@ -29,7 +29,7 @@ class Secrets(pulumi.ComponentResource):
 
     secrets: dict[str, gcp.secretmanager.Secret]
 
-    def __init__(self, name: str, args: SecretsArgs, scope: GcpScope,
+    def __init__(self, name: str, args: SecretsArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Secrets", name, None, opts)
         values = {SOURCE_URL: args.source_database_url,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.kms import StorageKey
-from components.gcp.scope import GcpScope
+from components.gcp.keys import DataKey, DataKeyArgs
+from components.gcp.scope import Scope
 from components.naming import GCS_BUCKET, physical_name
 
 ZONES: tuple[str, ...] = ("raw", "processed")
@@ -49,13 +49,14 @@ class Storage(pulumi.ComponentResource):
     buckets: dict[str, gcp.storage.Bucket]
     uris: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, args: StorageArgs, scope: GcpScope,
+    def __init__(self, name: str, args: StorageArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Storage", name, None, opts)
         encryption = None
         waits: list[pulumi.Resource] = []
         if args.customer_managed_key:
-            key = StorageKey("storage-key", scope, opts=pulumi.ResourceOptions(parent=self))
+            key = DataKey("storage-key", DataKeyArgs(purpose="storage"), scope,
+                          opts=pulumi.ResourceOptions(parent=self))
             encryption = gcp.storage.BucketEncryptionArgs(default_kms_key_name=key.key.id)
             waits.append(key.binding)  # the agent must hold the key before the bucket uses it
         protect = scope.ctx.protect_data

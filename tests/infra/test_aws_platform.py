@@ -18,7 +18,7 @@ from tests.infra.test_aws_support import (
 
 DATA_STORES = {"aws:s3/bucket:Bucket", "aws:rds/instance:Instance", "aws:kms/key:Key"}
 COMPONENTS = {"Network", "SecurityGroups", "Storage", "Bucket", "Secrets", "Database",
-              "Monitoring", "ImageRegistry", "TaskRoles", "Compute", "SchedulerRole"}
+              "Monitoring", "ImageRegistry", "Identities", "Job", "SchedulerRole"}
 
 
 @pytest.fixture(params=AWS_STACKS)

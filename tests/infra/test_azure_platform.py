@@ -38,8 +38,8 @@ def test_every_resource_is_under_the_platform_component(synth, stack):
 def test_components_use_the_azure_type_tokens(synth, stack):
     components = {r.type for r in synth(stack).resources if not r.custom}
     assert components == {f"tricloud:azure:{n}" for n in (
-        "Platform", "Network", "Storage", "Database", "Secrets", "Registry", "JobIdentity",
-        "Compute", "Monitoring")}
+        "Platform", "Network", "Storage", "Database", "Secrets", "ImageRegistry", "Identities",
+        "Job", "Monitoring")}
 
 
 @pytest.mark.parametrize("stack", AZURE_STACKS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.contract import SECRET_ENV_VARS
-from components.gcp.compute import cpu_limit, memory_limit
+from components.gcp.job import cpu_limit, memory_limit
 from pipeline.settings import ENV_VARS
 from tests.infra.test_gcp_support import GCP_STACKS, by_name, is_prod, platform_of
 

@@ -51,9 +51,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "tricloud:gcp:Database": 1,
         "tricloud:gcp:Identities": 1,
         "tricloud:gcp:ImageRegistry": 1,
+        "tricloud:gcp:Job": 1,
         "tricloud:gcp:Monitoring": 1,
         "tricloud:gcp:Network": 1,
-        "tricloud:gcp:PipelineJob": 1,
         "tricloud:gcp:Platform": 1,
         "tricloud:gcp:ProjectServices": 1,
         "tricloud:gcp:Schedule": 1,
@@ -96,18 +96,18 @@ EXPECTED: dict[str, dict[str, int]] = {
         "pulumi:providers:gcp": 1,
         "pulumi:providers:random": 1,
         "random:index/randomPassword:RandomPassword": 1,
+        "tricloud:gcp:DataKey": 1,
         "tricloud:gcp:Database": 1,
         "tricloud:gcp:Identities": 1,
         "tricloud:gcp:ImageRegistry": 1,
+        "tricloud:gcp:Job": 1,
         "tricloud:gcp:Monitoring": 1,
         "tricloud:gcp:Network": 1,
-        "tricloud:gcp:PipelineJob": 1,
         "tricloud:gcp:Platform": 1,
         "tricloud:gcp:ProjectServices": 1,
         "tricloud:gcp:Schedule": 1,
         "tricloud:gcp:Secrets": 1,
         "tricloud:gcp:Storage": 1,
-        "tricloud:gcp:StorageKey": 1,
     },
 }
 # END INVENTORY
@@ -122,12 +122,12 @@ def test_every_gcp_stack_has_an_inventory():
     assert sorted(EXPECTED) == sorted(GCP_STACKS)
 
 
-def test_prod_adds_only_the_storage_key():
+def test_prod_adds_only_the_data_key():
     dev, prod = EXPECTED["dev-gcp"], EXPECTED["prod-gcp"]
     extra = {t: prod[t] - dev.get(t, 0) for t in prod if prod[t] != dev.get(t, 0)}
     assert extra == {"gcp:kms/keyRing:KeyRing": 1, "gcp:kms/cryptoKey:CryptoKey": 1,
                      "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 1,
-                     "tricloud:gcp:StorageKey": 1}
+                     "tricloud:gcp:DataKey": 1}
 
 
 if __name__ == "__main__":

@@ -12,19 +12,20 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import containerregistry
 
-from components.azure.scope import AzureScope
+from components.azure.scope import Scope
 from components.image import pipeline_image
 from components.naming import AZURE_CONTAINER_REGISTRY, physical_name
+from components.scope import renamed
 
 REPOSITORY = "tricloud-pipeline"
 
 
 @dataclass(frozen=True)
-class RegistryArgs:
-    scope: AzureScope
+class ImageRegistryArgs:
+    repository: str = REPOSITORY  # the image's path under the login server
 
 
-class AzureRegistry(pulumi.ComponentResource):
+class ImageRegistry(pulumi.ComponentResource):
     """ACR plus the shared pipeline image pushed to ``<login server>/tricloud-pipeline``."""
 
     registry_id: pulumi.Output[str]
@@ -32,10 +33,10 @@ class AzureRegistry(pulumi.ComponentResource):
     repository: pulumi.Output[str]
     image_ref: pulumi.Output[str]
 
-    def __init__(self, name: str, args: RegistryArgs,
+    def __init__(self, name: str, args: ImageRegistryArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("tricloud:azure:Registry", name, None, opts)
-        scope = args.scope
+        super().__init__("tricloud:azure:ImageRegistry", name, None,
+                         renamed(opts, "tricloud:azure:Registry"))
         ctx = scope.ctx
         registry = containerregistry.Registry(
             "registry", resource_group_name=scope.resource_group_name, location=scope.location,
@@ -43,8 +44,8 @@ class AzureRegistry(pulumi.ComponentResource):
                                         unique_for=ctx.stack),
             sku=containerregistry.SkuArgs(name="Standard" if ctx.is_prod else "Basic"),
             admin_user_enabled=False, anonymous_pull_enabled=False,
-            tags=scope.tags, opts=scope.opts(self))
-        repository = registry.login_server.apply(lambda server: f"{server}/{REPOSITORY}")
+            tags=scope.tags, opts=scope.child(self))
+        repository = registry.login_server.apply(lambda server: f"{server}/{args.repository}")
         image = pipeline_image(
             "pipeline-image", repository=repository, registry=registry.login_server,
             username=None, password=None,

@@ -10,6 +10,14 @@ from typing import Any
 
 from config.enums import Environment, NatMode, Size
 
+# How long superseded data and images are kept: the same in every environment, written once here
+# and applied by every cloud (S3 and GCS lifecycle rules, an Azure management policy, each
+# registry's cleanup).
+RETENTION_DEFAULTS: dict[str, dict[str, Any]] = {
+    "storage": {"noncurrent_version_days": 30, "incomplete_upload_days": 7},
+    "images": {"keep": 10},
+}
+
 ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
     Environment.DEV: {
         "network": {"zones": 2, "nat": NatMode.SINGLE.value},
@@ -20,6 +28,7 @@ ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
         "pipeline": {"schedule": "0 */6 * * *", "cpu": 1, "memory_gb": 2,
                      "timeout_minutes": 60, "retries": 0},
         "monitoring": {"log_retention_days": 14},
+        **RETENTION_DEFAULTS,
     },
     Environment.STAGING: {
         "network": {"zones": 2, "nat": NatMode.SINGLE.value},
@@ -30,6 +39,7 @@ ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
         "pipeline": {"schedule": "0 * * * *", "cpu": 1, "memory_gb": 2,
                      "timeout_minutes": 60, "retries": 1},
         "monitoring": {"log_retention_days": 30},
+        **RETENTION_DEFAULTS,
     },
     Environment.PROD: {
         "network": {"zones": 3, "nat": NatMode.PER_ZONE.value},
@@ -40,6 +50,7 @@ ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
         "pipeline": {"schedule": "*/30 * * * *", "cpu": 2, "memory_gb": 4,
                      "timeout_minutes": 60, "retries": 2},
         "monitoring": {"log_retention_days": 90},
+        **RETENTION_DEFAULTS,
     },
 }
 

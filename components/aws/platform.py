@@ -53,7 +53,7 @@ class Platform(pulumi.ComponentResource):
         network = Network("network", NetworkArgs(
             cidr=cfg.network.cidr, zones=cfg.network.zones, nat=cfg.network.nat,
             flow_log_retention_days=retention), scope, mine)
-        storage = Storage("storage", StorageArgs(), scope, mine)
+        storage = Storage("storage", StorageArgs(retention=cfg.storage), scope, mine)
         secrets = Secrets("secrets", SecretsArgs(source_database_url=ctx.source_database_url),
                           scope, mine)
         database = Database("database", DatabaseArgs(
@@ -65,7 +65,8 @@ class Platform(pulumi.ComponentResource):
         monitoring = Monitoring("monitoring", MonitoringArgs(
             task_family=task_family, log_retention_days=retention,
             alert_emails=cfg.alerts.emails), scope, mine)
-        registry = ImageRegistry("registry", ImageRegistryArgs(keep_images=20), scope, mine)
+        registry = ImageRegistry("registry", ImageRegistryArgs(keep_images=cfg.images.keep),
+                                 scope, mine)
         secret_arns = [secrets.source_arn, database.password_secret_arn]
         roles = Identities("roles", IdentitiesArgs(
             repository_arn=registry.repository.arn, log_group_arn=monitoring.log_group.arn,

@@ -14,16 +14,16 @@ import pulumi_aws as aws
 from components.aws import names
 from components.aws.policies import Statement, document, objects_of
 from components.aws.scope import Scope
+from config.schema import StorageConfig
 
 ZONES = ("raw", "processed")
-NONCURRENT_VERSION_DAYS = 30
 RAW_INFREQUENT_ACCESS_DAYS = 30
 RAW_GLACIER_IR_DAYS = 180
-ABORT_UPLOAD_DAYS = 7
 
 
 @dataclass(frozen=True)
 class StorageArgs:
+    retention: StorageConfig  # how long old versions and unfinished uploads are kept
     zones: tuple[str, ...] = ZONES
 
 
@@ -51,7 +51,7 @@ class Bucket(pulumi.ComponentResource):
         versioning = aws.s3.BucketVersioning(zone, bucket=self.bucket.id, versioning_configuration={
             "status": "Enabled"}, opts=child)
         aws.s3.BucketLifecycleConfiguration(
-            zone, bucket=self.bucket.id, rules=_lifecycle(zone),
+            zone, bucket=self.bucket.id, rules=lifecycle_rules(zone, args.retention),
             opts=scope.child(self, depends_on=[versioning]))
         aws.s3.BucketPolicy(zone, bucket=self.bucket.id, policy=document(Statement(
             sid="DenyInsecureTransport", effect="Deny", actions=["s3:*"],
@@ -64,12 +64,14 @@ class Bucket(pulumi.ComponentResource):
                                "uri": self.uri})
 
 
-def _lifecycle(zone: str) -> list[dict[str, object]]:
+def lifecycle_rules(zone: str, retention: StorageConfig) -> list[dict[str, object]]:
     """Old versions expire; raw data, written once and rarely re-read, moves to cheaper classes."""
     rules: list[dict[str, object]] = [{
         "id": "expire-noncurrent-versions", "status": "Enabled", "filter": {},
-        "noncurrent_version_expiration": {"noncurrent_days": NONCURRENT_VERSION_DAYS},
-        "abort_incomplete_multipart_upload": {"days_after_initiation": ABORT_UPLOAD_DAYS},
+        "noncurrent_version_expiration": {
+            "noncurrent_days": retention.noncurrent_version_days},
+        "abort_incomplete_multipart_upload": {
+            "days_after_initiation": retention.incomplete_upload_days},
     }]
     if zone == "raw":
         rules.append({

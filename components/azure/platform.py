@@ -59,7 +59,8 @@ class Platform(pulumi.ComponentResource):
 
         net = Network("network", NetworkArgs(
             ctx.platform.network.cidr, ctx.platform.network.nat), scope, child)
-        lake = Storage("storage", StorageArgs(net.apps_subnet_id), scope, child)
+        lake = Storage("storage", StorageArgs(ctx.platform.storage, net.apps_subnet_id), scope,
+                       child)
         db = Database("database", DatabaseArgs(
             net.database_subnet_id, net.postgres_dns_zone_id), scope, child)
         values = secret_environment(source_url=ctx.source_database_url,
@@ -69,7 +70,8 @@ class Platform(pulumi.ComponentResource):
             {vault_secret_name(k): v for k, v in values.items()}), scope, child)
         secret_uris: Mapping[str, pulumi.Output[str]] = {
             k: vault.secret_uris[vault_secret_name(k)] for k in values}
-        registry = ImageRegistry("registry", ImageRegistryArgs(), scope, child)
+        registry = ImageRegistry("registry", ImageRegistryArgs(
+            keep_images=ctx.platform.images.keep), scope, child)
         identity = Identities("identity", IdentitiesArgs(
             lake.container_ids, vault.vault_id, registry.registry_id), scope, child)
         environment = {**job_environment(

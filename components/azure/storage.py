@@ -2,7 +2,10 @@
 
 Everything authenticates with Entra ID (shared keys off, so a leaked key or SAS cannot exist),
 the data plane admits only the stack's apps subnet, and versioning plus soft delete make an
-overwrite or a delete recoverable for the stack's recovery window.
+overwrite or a delete recoverable for the stack's recovery window. A management policy deletes a
+previous version once it is ``storage.noncurrent_version_days`` old, so versioning does not keep
+(and bill) every overwritten object forever; uncommitted blocks of an unfinished upload need no
+rule, Azure discards them after 7 days.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from pulumi_azure_native import authorization, storage
 
 from components.azure.scope import Scope
 from components.naming import AZURE_STORAGE_ACCOUNT, physical_name
+from config.schema import StorageConfig
 
 ZONES = ("raw", "processed")
 
 
 @dataclass(frozen=True)
 class StorageArgs:
+    retention: StorageConfig  # how long previous versions are kept
     apps_subnet_id: pulumi.Input[str]
 
 
@@ -70,6 +75,19 @@ class Storage(pulumi.ComponentResource):
             container_delete_retention_policy=storage.DeleteRetentionPolicyArgs(
                 enabled=True, days=days),
             opts=scope.child(self))
+        storage.ManagementPolicy(
+            "lifecycle", resource_group_name=rg, account_name=account.name,
+            management_policy_name="default",
+            policy=storage.ManagementPolicySchemaArgs(rules=[storage.ManagementPolicyRuleArgs(
+                name="expire-previous-versions", enabled=True, type="Lifecycle",
+                definition=storage.ManagementPolicyDefinitionArgs(
+                    filters=storage.ManagementPolicyFilterArgs(blob_types=["blockBlob"]),
+                    actions=storage.ManagementPolicyActionArgs(
+                        version=storage.ManagementPolicyVersionArgs(
+                            delete=storage.DateAfterCreationArgs(
+                                days_after_creation_greater_than=(
+                                    args.retention.noncurrent_version_days))))))]),
+            opts=scope.child(self, depends_on=[service]))
         containers = {
             zone: storage.BlobContainer(
                 zone, resource_group_name=rg, account_name=account.name, container_name=zone,

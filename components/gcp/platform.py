@@ -57,7 +57,8 @@ class Platform(pulumi.ComponentResource):
 
         network = Network("network", NetworkArgs(cidr=cfg.network.cidr, nat=cfg.network.nat),
                           scope, opts=mine)
-        storage = Storage("storage", StorageArgs(customer_managed_key=ctx.is_prod), scope,
+        storage = Storage("storage", StorageArgs(
+            customer_managed_key=ctx.is_prod, retention=cfg.storage), scope,
                           opts=mine)
         database = Database("database", DatabaseArgs(
             config=cfg.database, network_id=network.network.id,
@@ -67,7 +68,8 @@ class Platform(pulumi.ComponentResource):
             warehouse_password=database.password), scope, opts=mine)
         identities = Identities("identities", IdentitiesArgs(
             buckets=storage.buckets, secrets=secrets.secrets), scope, opts=mine)
-        images = ImageRegistry("images", ImageRegistryArgs(keep_images=10), scope, opts=mine)
+        images = ImageRegistry("images", ImageRegistryArgs(keep_images=cfg.images.keep), scope,
+                               opts=mine)
 
         environment = job_environment(
             raw_storage_uri=storage.uris["raw"], processed_storage_uri=storage.uris["processed"],

@@ -15,31 +15,33 @@ import pulumi_gcp as gcp
 from components.gcp.keys import DataKey, DataKeyArgs
 from components.gcp.scope import Scope
 from components.naming import GCS_BUCKET, physical_name
+from config.schema import StorageConfig
 
 ZONES: tuple[str, ...] = ("raw", "processed")
-NONCURRENT_DAYS = 30
 NEWER_VERSIONS_KEPT = 3
-MULTIPART_DAYS = 7
 
 
 @dataclass(frozen=True)
 class StorageArgs:
     customer_managed_key: bool
+    retention: StorageConfig  # how long old versions and unfinished uploads are kept
 
 
-def lifecycle_rules() -> list[gcp.storage.BucketLifecycleRuleArgs]:
+def lifecycle_rules(retention: StorageConfig) -> list[gcp.storage.BucketLifecycleRuleArgs]:
     """Old versions expire; abandoned multipart uploads are cleaned up."""
     delete = gcp.storage.BucketLifecycleRuleActionArgs(type="Delete")
     return [
         gcp.storage.BucketLifecycleRuleArgs(
             action=delete, condition=gcp.storage.BucketLifecycleRuleConditionArgs(
-                days_since_noncurrent_time=NONCURRENT_DAYS, with_state="ARCHIVED")),
+                days_since_noncurrent_time=retention.noncurrent_version_days,
+                with_state="ARCHIVED")),
         gcp.storage.BucketLifecycleRuleArgs(
             action=delete, condition=gcp.storage.BucketLifecycleRuleConditionArgs(
                 num_newer_versions=NEWER_VERSIONS_KEPT, with_state="ARCHIVED")),
         gcp.storage.BucketLifecycleRuleArgs(
             action=gcp.storage.BucketLifecycleRuleActionArgs(type="AbortIncompleteMultipartUpload"),
-            condition=gcp.storage.BucketLifecycleRuleConditionArgs(age=MULTIPART_DAYS)),
+            condition=gcp.storage.BucketLifecycleRuleConditionArgs(
+                age=retention.incomplete_upload_days)),
     ]
 
 
@@ -68,7 +70,7 @@ class Storage(pulumi.ComponentResource):
                 location=scope.region, storage_class="STANDARD",
                 uniform_bucket_level_access=True, public_access_prevention="enforced",
                 versioning=gcp.storage.BucketVersioningArgs(enabled=True),
-                lifecycle_rules=lifecycle_rules(), encryption=encryption,
+                lifecycle_rules=lifecycle_rules(args.retention), encryption=encryption,
                 force_destroy=not protect, labels={**scope.labels, "zone": zone},
                 opts=scope.data(self, depends_on=waits))
             for zone in ZONES

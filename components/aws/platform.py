@@ -24,7 +24,7 @@ from components.aws.scope import Scope
 from components.aws.secrets import Secrets, SecretsArgs
 from components.aws.storage import Storage, StorageArgs
 from components.context import StackContext
-from components.contract import PlatformOutputs, job_environment, secret_environment
+from components.contract import JobData, PlatformOutputs, job_environment
 from config.sizes import database_machine
 
 
@@ -72,38 +72,29 @@ class Platform(pulumi.ComponentResource):
             repository_arn=registry.repository.arn, log_group_arn=monitoring.log_group.arn,
             secret_arns=secret_arns, bucket_arns=storage.arns), scope, mine)
 
-        raw, processed = storage.buckets["raw"].uri, storage.buckets["processed"].uri
-        environment = job_environment(
-            raw_storage_uri=raw, processed_storage_uri=processed,
+        data = JobData(
+            raw_storage_uri=storage.buckets["raw"].uri,
+            processed_storage_uri=storage.buckets["processed"].uri,
             warehouse_host=database.address, warehouse_port=database.port,
             warehouse_database=database.database, warehouse_user=database.user,
-            environment=cfg.environment.value)
+            warehouse_secret_ref=database.password_secret_arn,
+            source_secret_ref=secrets.source_arn, environment=cfg.environment.value)
+        environment = job_environment(cfg.cloud.value, data, secret_refs={
+            # ECS reads one JSON key of the RDS-managed secret: "<arn>:<key>:<stage>:<id>"
+            "warehouse_secret_ref": database.password_secret_arn.apply(
+                lambda arn: f"{arn}:password::")})
         compute = Job("compute", JobArgs(
-            pipeline=cfg.pipeline,
-            image_ref=registry.image_ref, environment=environment,
-            secrets=secret_environment(
-                source_url=secrets.source_arn,
-                # ECS reads one JSON key of the RDS-managed secret: "<arn>:<key>:<stage>:<id>"
-                warehouse_password=database.password_secret_arn.apply(
-                    lambda arn: f"{arn}:password::")),
+            pipeline=cfg.pipeline, image_ref=registry.image_ref,
+            environment=environment.plain, secrets=environment.secrets,
             execution_role_arn=roles.execution.arn, task_role_arn=roles.task.arn,
             log_group_name=monitoring.log_group.name, subnet_ids=network.private_subnet_ids,
             security_group_id=network.task_security_group_id,
             alert_topic_arn=monitoring.topic.arn), scope, mine)
 
-        self.outputs = PlatformOutputs(
-            raw_storage_uri=raw,
-            processed_storage_uri=processed,
-            warehouse_host=database.address,
-            warehouse_port=database.port,
-            warehouse_database=database.database,
-            warehouse_user=database.user,
-            warehouse_secret_ref=database.password_secret_arn,
-            source_secret_ref=secrets.source_arn,
-            job_name=compute.job_name,
+        self.outputs = PlatformOutputs.of(
+            data, job_name=compute.job_name,
             image_repository=registry.repository.repository_url,
             # The neutral five-field cron (same on every cloud), resolved once the schedule
             # exists, so the output never claims a schedule that was not created.
-            schedule=compute.schedule.schedule_expression.apply(lambda _: cfg.pipeline.schedule),
-        )
+            schedule=compute.schedule.schedule_expression.apply(lambda _: cfg.pipeline.schedule))
         self.register_outputs(self.outputs.as_dict())

@@ -7,8 +7,6 @@ compute (waits for the identity's grants) -> monitoring (watches the job).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_docker_build as docker_build
@@ -25,12 +23,7 @@ from components.azure.scope import Scope
 from components.azure.secrets import Secrets, SecretsArgs, vault_secret_name
 from components.azure.storage import Storage, StorageArgs
 from components.context import StackContext
-from components.contract import (
-    PlatformOutputs,
-    identity_environment,
-    job_environment,
-    secret_environment,
-)
+from components.contract import JobData, PlatformOutputs, job_environment, secret_variables
 
 
 class Platform(pulumi.ComponentResource):
@@ -63,40 +56,34 @@ class Platform(pulumi.ComponentResource):
                        child)
         db = Database("database", DatabaseArgs(
             net.database_subnet_id, net.postgres_dns_zone_id), scope, child)
-        values = secret_environment(source_url=ctx.source_database_url,
-                                    warehouse_password=db.password)
+        # The vault holds one secret per secret variable of the contract, named after it.
+        secret_values = {"source_secret_ref": ctx.source_database_url,
+                         "warehouse_secret_ref": db.password}
+        vault_names = {v.output: vault_secret_name(v.name) for v in secret_variables("azure")}
         vault = Secrets("secrets", SecretsArgs(
             net.apps_subnet_id,
-            {vault_secret_name(k): v for k, v in values.items()}), scope, child)
-        secret_uris: Mapping[str, pulumi.Output[str]] = {
-            k: vault.secret_uris[vault_secret_name(k)] for k in values}
+            {name: secret_values[output] for output, name in vault_names.items()}), scope, child)
         registry = ImageRegistry("registry", ImageRegistryArgs(
             keep_images=ctx.platform.images.keep), scope, child)
         identity = Identities("identity", IdentitiesArgs(
             lake.container_ids, vault.vault_id, registry.registry_id), scope, child)
-        environment = {**job_environment(
+        data = JobData(
             raw_storage_uri=lake.uris["raw"], processed_storage_uri=lake.uris["processed"],
             warehouse_host=db.host, warehouse_port=db.port, warehouse_database=db.database,
-            warehouse_user=db.user, environment=ctx.platform.environment.value),
-            **identity_environment("azure", AZURE_CLIENT_ID=identity.client_id)}
+            warehouse_user=db.user,
+            warehouse_secret_ref=vault.secret_uris[vault_names["warehouse_secret_ref"]],
+            source_secret_ref=vault.secret_uris[vault_names["source_secret_ref"]],
+            environment=ctx.platform.environment.value, identity_client_id=identity.client_id)
+        environment = job_environment(ctx.platform.cloud.value, data)
         compute = Job("compute", JobArgs(
             subnet_id=net.apps_subnet_id, identity_id=identity.id,
             login_server=registry.login_server, image=registry.image_ref,
-            environment=environment, secrets=secret_uris, grants=identity.grants), scope, child)
+            environment=environment.plain, secrets=environment.secrets, grants=identity.grants),
+            scope, child)
         Monitoring("monitoring", MonitoringArgs(compute.workspace_id, compute.job_name),
                    scope, child)
 
-        self.outputs = PlatformOutputs(
-            raw_storage_uri=lake.uris["raw"],
-            processed_storage_uri=lake.uris["processed"],
-            warehouse_host=db.host,
-            warehouse_port=db.port,
-            warehouse_database=db.database,
-            warehouse_user=db.user,
-            warehouse_secret_ref=secret_uris["TRICLOUD_WAREHOUSE_PASSWORD"],
-            source_secret_ref=secret_uris["TRICLOUD_SOURCE_URL"],
-            job_name=compute.job_name,
-            image_repository=registry.repository,
-            schedule=pulumi.Output.from_input(ctx.platform.pipeline.schedule),
-        )
+        self.outputs = PlatformOutputs.of(
+            data, job_name=compute.job_name, image_repository=registry.repository,
+            schedule=ctx.platform.pipeline.schedule)
         self.register_outputs(self.outputs.as_dict())

@@ -13,7 +13,7 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from components.context import StackContext
-from components.contract import PlatformOutputs, job_environment, secret_environment
+from components.contract import JobData, PlatformOutputs, job_environment
 from components.gcp.database import PORT, Database, DatabaseArgs
 from components.gcp.iam import Identities, IdentitiesArgs
 from components.gcp.image_registry import ImageRegistry, ImageRegistryArgs
@@ -71,19 +71,18 @@ class Platform(pulumi.ComponentResource):
         images = ImageRegistry("images", ImageRegistryArgs(keep_images=cfg.images.keep), scope,
                                opts=mine)
 
-        environment = job_environment(
+        data = JobData(
             raw_storage_uri=storage.uris["raw"], processed_storage_uri=storage.uris["processed"],
             warehouse_host=database.host, warehouse_port=PORT,
             warehouse_database=database.database, warehouse_user=database.user,
-            environment=cfg.environment.value)
+            warehouse_secret_ref=secrets.secrets[WAREHOUSE_PASSWORD].id,
+            source_secret_ref=secrets.secrets[SOURCE_URL].id, environment=cfg.environment.value)
+        environment = job_environment(cfg.cloud.value, data)
         job = Job("job", JobArgs(
             pipeline=cfg.pipeline, image=images.image_ref,
             service_account=identities.job.email,
             network=network.network.id, subnet=network.subnet.id,
-            environment=environment,
-            secrets=secret_environment(
-                source_url=secrets.secrets[SOURCE_URL].id,
-                warehouse_password=secrets.secrets[WAREHOUSE_PASSWORD].id),
+            environment=environment.plain, secrets=environment.secrets,
             grants=identities.grants), scope, opts=mine)
         schedule = Schedule("schedule", ScheduleArgs(
             cron=cfg.pipeline.schedule, job=job.job, scheduler=identities.scheduler),
@@ -92,17 +91,7 @@ class Platform(pulumi.ComponentResource):
             job_name=job.job.name, emails=cfg.alerts.emails,
             log_retention_days=cfg.monitoring.log_retention_days), scope, opts=mine)
 
-        self.outputs = PlatformOutputs(
-            raw_storage_uri=storage.uris["raw"],
-            processed_storage_uri=storage.uris["processed"],
-            warehouse_host=database.host,
-            warehouse_port=pulumi.Output.from_input(PORT),
-            warehouse_database=database.database,
-            warehouse_user=database.user,
-            warehouse_secret_ref=secrets.secrets[WAREHOUSE_PASSWORD].id,
-            source_secret_ref=secrets.secrets[SOURCE_URL].id,
-            job_name=job.job.name,
-            image_repository=images.repository,
-            schedule=schedule.trigger.schedule,
-        )
+        self.outputs = PlatformOutputs.of(
+            data, job_name=job.job.name, image_repository=images.repository,
+            schedule=schedule.trigger.schedule)
         self.register_outputs(self.outputs.as_dict())

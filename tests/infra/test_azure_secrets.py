@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from components.contract import SECRET_ENV_VARS
+from components.contract import secret_variables
 from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id
 from tricloud.plan import SECRET
+
+SECRET_ENV_VARS = {v.name for v in secret_variables("azure")}
 
 pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
 

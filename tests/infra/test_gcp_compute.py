@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from components.contract import SECRET_ENV_VARS
+from components.contract import secret_variables
 from components.gcp.job import cpu_limit, memory_limit
 from pipeline.settings import ENV_VARS
 from tests.infra.test_gcp_support import GCP_STACKS, by_name, is_prod, platform_of
+
+SECRET_ENV_VARS = {v.name for v in secret_variables("gcp")}
 
 JOB = "gcp:cloudrunv2/job:Job"
 PLAIN_ENV = {"TRICLOUD_SOURCE", "TRICLOUD_RAW_URI", "TRICLOUD_PROCESSED_URI",
@@ -67,7 +69,7 @@ def test_job_egress_goes_through_the_vpc(plan):
 
 
 def test_environment_is_exactly_the_contract(plan):
-    assert set(envs(plan)) == PLAIN_ENV | set(SECRET_ENV_VARS)
+    assert set(envs(plan)) == PLAIN_ENV | SECRET_ENV_VARS
     required = {v.name for v in ENV_VARS if v.required_in_cloud}
     assert required <= set(envs(plan))
     assert set(envs(plan)) <= {v.name for v in ENV_VARS}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components.contract import OUTPUT_NAMES, SECRET_ENV_VARS
+from components.contract import OUTPUT_NAMES, secret_variables
 from components.gcp.services import REQUIRED_SERVICES
 from components.tags import as_gcp_labels, standard_tags
 from pipeline.settings import ENV_VARS
@@ -139,5 +139,6 @@ def test_no_secret_value_leaks_into_plain_inputs(plan):
 
 
 def test_secret_variables_match_the_pipeline_contract():
-    assert set(SECRET_ENV_VARS) == {v.name for v in ENV_VARS if v.secret and v.required_in_cloud}
-    assert set(SECRET_ENV_VARS) == {"TRICLOUD_SOURCE_URL", "TRICLOUD_WAREHOUSE_PASSWORD"}
+    secrets = {v.name for v in secret_variables("gcp")}
+    assert secrets == {v.name for v in ENV_VARS if v.secret and v.required_in_cloud}
+    assert secrets == {"TRICLOUD_SOURCE_URL", "TRICLOUD_WAREHOUSE_PASSWORD"}

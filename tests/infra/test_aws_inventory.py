@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.infra.inventory import assert_matches, regenerate
-from tests.infra.test_aws_support import AWS_STACKS
+from tests.infra.support_aws import AWS_STACKS
 
 # BEGIN INVENTORY (generated; see the module docstring)
 EXPECTED: dict[str, dict[str, int]] = {

@@ -6,7 +6,7 @@ import pytest
 
 from components.contract import secret_variables
 from pipeline.settings import platform_env_names
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
+from tests.infra.support_azure import AZ, AZURE_STACKS, arm_id, platform_of
 
 SECRET_ENV_VARS = {v.name for v in secret_variables("azure")}
 

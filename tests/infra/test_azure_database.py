@@ -7,7 +7,7 @@ import pytest
 from components.azure.database import POSTGRES_VERSION
 from config.enums import Cloud
 from config.sizes import database_machine
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
+from tests.infra.support_azure import AZ, AZURE_STACKS, arm_id, platform_of
 from tricloud.plan import SECRET
 
 pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)

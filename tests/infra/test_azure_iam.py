@@ -7,7 +7,7 @@ import json
 import pytest
 
 from components.azure import roles
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, mocked_state
+from tests.infra.support_azure import AZ, AZURE_STACKS, arm_id, mocked_state
 
 pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
 ASSIGNMENT = f"{AZ}:authorization:RoleAssignment"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.infra.inventory import assert_matches, regenerate
-from tests.infra.test_azure_support import AZURE_STACKS
+from tests.infra.support_azure import AZURE_STACKS
 
 # BEGIN INVENTORY (generated)
 EXPECTED: dict[str, dict[str, int]] = {

@@ -7,7 +7,7 @@ import ipaddress
 import pytest
 
 from components.azure.network import APPS_DELEGATION, DATABASE_DELEGATION, POSTGRES_ZONE_SUFFIX
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, by_name, platform_of
+from tests.infra.support_azure import AZ, AZURE_STACKS, arm_id, by_name, platform_of
 
 pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from components.contract import OUTPUT_NAMES
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, is_taggable, tags_of
+from tests.infra.support_azure import AZ, AZURE_STACKS, is_taggable, tags_of
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every azure-native submodule the Azure platform may load, and nothing more.

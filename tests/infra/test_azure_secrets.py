@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.contract import secret_variables
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id
+from tests.infra.support_azure import AZ, AZURE_STACKS, arm_id
 from tricloud.plan import SECRET
 
 SECRET_ENV_VARS = {v.name for v in secret_variables("azure")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
+from tests.infra.support_azure import AZ, AZURE_STACKS, arm_id, platform_of
 
 pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
 ACCOUNT = f"{AZ}:storage:StorageAccount"

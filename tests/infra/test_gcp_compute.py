@@ -7,7 +7,9 @@ import pytest
 from components.contract import secret_variables
 from components.gcp.job import cpu_limit, memory_limit
 from pipeline.settings import ENV_VARS
-from tests.infra.test_gcp_support import GCP_STACKS, by_name, is_prod, platform_of
+from tests.infra.support_gcp import by_name, is_prod, platform_of
+
+CLOUD = "gcp"
 
 SECRET_ENV_VARS = {v.name for v in secret_variables("gcp")}
 
@@ -15,11 +17,6 @@ JOB = "gcp:cloudrunv2/job:Job"
 PLAIN_ENV = {"TRICLOUD_SOURCE", "TRICLOUD_RAW_URI", "TRICLOUD_PROCESSED_URI",
              "TRICLOUD_WAREHOUSE_HOST", "TRICLOUD_WAREHOUSE_PORT", "TRICLOUD_WAREHOUSE_DB",
              "TRICLOUD_WAREHOUSE_USER", "TRICLOUD_WAREHOUSE_SSLMODE", "TRICLOUD_ENVIRONMENT"}
-
-
-@pytest.fixture(params=GCP_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 def task(plan):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.infra.inventory import assert_matches, regenerate
-from tests.infra.test_gcp_support import GCP_STACKS
+from tests.infra.support_gcp import GCP_STACKS
 
 # BEGIN INVENTORY (generated; see the module docstring)
 EXPECTED: dict[str, dict[str, int]] = {

@@ -1,4 +1,4 @@
-"""Helpers shared by the AWS infra tests (no tests here): stacks, configs, lookups, policies.
+"""Helpers shared by the AWS infra tests : stacks, configs, lookups, policies.
 
 The plan records each resource's *inputs*; the ids and ARNs a resource gets back come from the
 AWS mock responder, so ``state_of`` replays it to link resources (which security group a rule

@@ -1,4 +1,4 @@
-"""Helpers shared by the Azure infra tests (no tests here): stacks, lookups, expected values."""
+"""Helpers shared by the Azure infra tests : stacks, lookups, expected values."""
 
 from __future__ import annotations
 

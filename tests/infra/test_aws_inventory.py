@@ -10,8 +10,35 @@ from __future__ import annotations
 
 import pytest
 
-from tests.infra.inventory import assert_matches, regenerate
+from tests.infra.inventory import assert_matches, assert_values, regenerate
 from tests.infra.support_aws import AWS_STACKS
+
+# The inputs whose values are pinned below: what keeps the stack private, encrypted,
+# recoverable and retained. A changed default shows as a diff of VALUES.
+PINNED: dict[str, tuple[str, ...]] = {
+    "aws:s3/bucket:Bucket": ("forceDestroy",),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (
+        "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ("rule.objectOwnership",),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+        "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm",),
+    "aws:s3/bucketVersioning:BucketVersioning": ("versioningConfiguration.status",),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (
+        "rules.0.noncurrentVersionExpiration.noncurrentDays",
+        "rules.0.abortIncompleteMultipartUpload.daysAfterInitiation"),
+    "aws:rds/instance:Instance": (
+        "publiclyAccessible", "storageEncrypted", "deletionProtection", "skipFinalSnapshot",
+        "backupRetentionPeriod", "multiAz", "iamDatabaseAuthenticationEnabled",
+        "manageMasterUserPassword"),
+    "aws:rds/parameterGroup:ParameterGroup": ("parameters.0.name", "parameters.0.value"),
+    "aws:ec2/subnet:Subnet": ("mapPublicIpOnLaunch",),
+    "aws:ecr/repository:Repository": ("imageTagMutability", "imageScanningConfiguration.scanOnPush",
+                                      "forceDelete"),
+    "aws:kms/key:Key": ("enableKeyRotation", "deletionWindowInDays"),
+    "aws:secretsmanager/secret:Secret": ("recoveryWindowInDays",),
+    "aws:cloudwatch/logGroup:LogGroup": ("retentionInDays",),
+    "aws:sqs/queue:Queue": ("sqsManagedSseEnabled",),
+}
 
 # BEGIN INVENTORY (generated; see the module docstring)
 EXPECTED: dict[str, dict[str, int]] = {
@@ -201,10 +228,162 @@ EXPECTED: dict[str, dict[str, int]] = {
 }
 # END INVENTORY
 
+# BEGIN VALUES (generated; see the module docstring)
+VALUES: dict[str, dict[str, object]] = {
+    "dev-aws": {
+        "cloudwatch/logGroup:LogGroup flow-logs retentionInDays": 14,
+        "cloudwatch/logGroup:LogGroup job retentionInDays": 14,
+        "cloudwatch/logGroup:LogGroup rds-postgresql retentionInDays": 14,
+        "cloudwatch/logGroup:LogGroup rds-upgrade retentionInDays": 14,
+        "ec2/subnet:Subnet private-0 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet private-1 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet public-0 mapPublicIpOnLaunch": False,
+        "ecr/repository:Repository pipeline forceDelete": True,
+        "ecr/repository:Repository pipeline imageScanningConfiguration.scanOnPush": True,
+        "ecr/repository:Repository pipeline imageTagMutability": "IMMUTABLE",
+        "rds/instance:Instance warehouse backupRetentionPeriod": 7,
+        "rds/instance:Instance warehouse deletionProtection": False,
+        "rds/instance:Instance warehouse iamDatabaseAuthenticationEnabled": True,
+        "rds/instance:Instance warehouse manageMasterUserPassword": True,
+        "rds/instance:Instance warehouse multiAz": False,
+        "rds/instance:Instance warehouse publiclyAccessible": False,
+        "rds/instance:Instance warehouse skipFinalSnapshot": True,
+        "rds/instance:Instance warehouse storageEncrypted": True,
+        "rds/parameterGroup:ParameterGroup warehouse parameters.0.name": "rds.force_ssl",
+        "rds/parameterGroup:ParameterGroup warehouse parameters.0.value": "1",
+        "s3/bucket:Bucket processed forceDestroy": True,
+        "s3/bucket:Bucket raw forceDestroy": True,
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
+        "s3/bucketOwnershipControls:BucketOwnershipControls processed rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
+        "s3/bucketOwnershipControls:BucketOwnershipControls raw rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicPolicy": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed ignorePublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed restrictPublicBuckets": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw blockPublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw blockPublicPolicy": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw ignorePublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw restrictPublicBuckets": True,
+        "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration processed rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "AES256",  # noqa: E501
+        "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration raw rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "AES256",  # noqa: E501
+        "s3/bucketVersioning:BucketVersioning processed versioningConfiguration.status": "Enabled",
+        "s3/bucketVersioning:BucketVersioning raw versioningConfiguration.status": "Enabled",
+        "secretsmanager/secret:Secret source-url recoveryWindowInDays": 7,
+        "sqs/queue:Queue schedule-dlq sqsManagedSseEnabled": True,
+    },
+    "prod-aws": {
+        "cloudwatch/logGroup:LogGroup flow-logs retentionInDays": 90,
+        "cloudwatch/logGroup:LogGroup job retentionInDays": 90,
+        "cloudwatch/logGroup:LogGroup rds-postgresql retentionInDays": 90,
+        "cloudwatch/logGroup:LogGroup rds-upgrade retentionInDays": 90,
+        "ec2/subnet:Subnet private-0 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet private-1 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet private-2 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet public-0 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet public-1 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet public-2 mapPublicIpOnLaunch": False,
+        "ecr/repository:Repository pipeline forceDelete": False,
+        "ecr/repository:Repository pipeline imageScanningConfiguration.scanOnPush": True,
+        "ecr/repository:Repository pipeline imageTagMutability": "IMMUTABLE",
+        "kms/key:Key data deletionWindowInDays": 30,
+        "kms/key:Key data enableKeyRotation": True,
+        "rds/instance:Instance warehouse backupRetentionPeriod": 30,
+        "rds/instance:Instance warehouse deletionProtection": True,
+        "rds/instance:Instance warehouse iamDatabaseAuthenticationEnabled": True,
+        "rds/instance:Instance warehouse manageMasterUserPassword": True,
+        "rds/instance:Instance warehouse multiAz": True,
+        "rds/instance:Instance warehouse publiclyAccessible": False,
+        "rds/instance:Instance warehouse skipFinalSnapshot": False,
+        "rds/instance:Instance warehouse storageEncrypted": True,
+        "rds/parameterGroup:ParameterGroup warehouse parameters.0.name": "rds.force_ssl",
+        "rds/parameterGroup:ParameterGroup warehouse parameters.0.value": "1",
+        "s3/bucket:Bucket processed forceDestroy": False,
+        "s3/bucket:Bucket raw forceDestroy": False,
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
+        "s3/bucketOwnershipControls:BucketOwnershipControls processed rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
+        "s3/bucketOwnershipControls:BucketOwnershipControls raw rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicPolicy": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed ignorePublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed restrictPublicBuckets": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw blockPublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw blockPublicPolicy": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw ignorePublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw restrictPublicBuckets": True,
+        "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration processed rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "aws:kms",  # noqa: E501
+        "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration raw rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "aws:kms",  # noqa: E501
+        "s3/bucketVersioning:BucketVersioning processed versioningConfiguration.status": "Enabled",
+        "s3/bucketVersioning:BucketVersioning raw versioningConfiguration.status": "Enabled",
+        "secretsmanager/secret:Secret source-url recoveryWindowInDays": 7,
+        "sqs/queue:Queue schedule-dlq sqsManagedSseEnabled": True,
+    },
+    "prod-aws-us-east-1": {
+        "cloudwatch/logGroup:LogGroup flow-logs retentionInDays": 90,
+        "cloudwatch/logGroup:LogGroup job retentionInDays": 90,
+        "cloudwatch/logGroup:LogGroup rds-postgresql retentionInDays": 90,
+        "cloudwatch/logGroup:LogGroup rds-upgrade retentionInDays": 90,
+        "ec2/subnet:Subnet private-0 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet private-1 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet private-2 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet public-0 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet public-1 mapPublicIpOnLaunch": False,
+        "ec2/subnet:Subnet public-2 mapPublicIpOnLaunch": False,
+        "ecr/repository:Repository pipeline forceDelete": False,
+        "ecr/repository:Repository pipeline imageScanningConfiguration.scanOnPush": True,
+        "ecr/repository:Repository pipeline imageTagMutability": "IMMUTABLE",
+        "kms/key:Key data deletionWindowInDays": 30,
+        "kms/key:Key data enableKeyRotation": True,
+        "rds/instance:Instance warehouse backupRetentionPeriod": 30,
+        "rds/instance:Instance warehouse deletionProtection": True,
+        "rds/instance:Instance warehouse iamDatabaseAuthenticationEnabled": True,
+        "rds/instance:Instance warehouse manageMasterUserPassword": True,
+        "rds/instance:Instance warehouse multiAz": True,
+        "rds/instance:Instance warehouse publiclyAccessible": False,
+        "rds/instance:Instance warehouse skipFinalSnapshot": False,
+        "rds/instance:Instance warehouse storageEncrypted": True,
+        "rds/parameterGroup:ParameterGroup warehouse parameters.0.name": "rds.force_ssl",
+        "rds/parameterGroup:ParameterGroup warehouse parameters.0.value": "1",
+        "s3/bucket:Bucket processed forceDestroy": False,
+        "s3/bucket:Bucket raw forceDestroy": False,
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
+        "s3/bucketOwnershipControls:BucketOwnershipControls processed rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
+        "s3/bucketOwnershipControls:BucketOwnershipControls raw rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicPolicy": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed ignorePublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed restrictPublicBuckets": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw blockPublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw blockPublicPolicy": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw ignorePublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw restrictPublicBuckets": True,
+        "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration processed rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "aws:kms",  # noqa: E501
+        "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration raw rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "aws:kms",  # noqa: E501
+        "s3/bucketVersioning:BucketVersioning processed versioningConfiguration.status": "Enabled",
+        "s3/bucketVersioning:BucketVersioning raw versioningConfiguration.status": "Enabled",
+        "secretsmanager/secret:Secret source-url recoveryWindowInDays": 7,
+        "sqs/queue:Queue schedule-dlq sqsManagedSseEnabled": True,
+    },
+}
+# END VALUES
+
 
 @pytest.mark.parametrize("stack", AWS_STACKS)
 def test_inventory_matches_the_checked_in_table(synth, stack):
     assert_matches(synth(stack), EXPECTED, __name__)
+
+
+@pytest.mark.parametrize("stack", AWS_STACKS)
+def test_security_relevant_values_match_the_checked_in_table(synth, stack):
+    assert_values(synth(stack), VALUES, PINNED, __name__)
 
 
 def test_prod_adds_availability_and_encryption_over_dev():
@@ -215,4 +394,4 @@ def test_prod_adds_availability_and_encryption_over_dev():
 
 
 if __name__ == "__main__":
-    regenerate(__file__, AWS_STACKS)
+    regenerate(__file__, AWS_STACKS, PINNED)

@@ -10,8 +10,29 @@ from __future__ import annotations
 
 import pytest
 
-from tests.infra.inventory import assert_matches, regenerate
+from tests.infra.inventory import assert_matches, assert_values, regenerate
 from tests.infra.support_gcp import GCP_STACKS
+
+# The inputs whose values are pinned below: what keeps the stack private, encrypted,
+# recoverable and retained. A changed default shows as a diff of VALUES.
+PINNED: dict[str, tuple[str, ...]] = {
+    "gcp:storage/bucket:Bucket": (
+        "uniformBucketLevelAccess", "publicAccessPrevention", "versioning.enabled",
+        "forceDestroy", "lifecycleRules.0.condition.daysSinceNoncurrentTime",
+        "lifecycleRules.2.condition.age"),
+    "gcp:sql/databaseInstance:DatabaseInstance": (
+        "deletionProtection", "settings.deletionProtectionEnabled",
+        "settings.ipConfiguration.ipv4Enabled", "settings.ipConfiguration.sslMode",
+        "settings.availabilityType", "settings.backupConfiguration.enabled",
+        "settings.backupConfiguration.pointInTimeRecoveryEnabled",
+        "settings.backupConfiguration.backupRetentionSettings.retainedBackups"),
+    "gcp:compute/subnetwork:Subnetwork": ("privateIpGoogleAccess",),
+    "gcp:compute/firewall:Firewall": ("direction", "sourceRanges", "denies.0.protocol"),
+    "gcp:kms/cryptoKey:CryptoKey": ("rotationPeriod",),
+    "gcp:cloudrunv2/job:Job": ("deletionProtection", "template.template.vpcAccess.egress"),
+    "gcp:artifactregistry/repository:Repository": ("cleanupPolicyDryRun",),
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": ("retentionDays",),
+}
 
 # BEGIN INVENTORY (generated; see the module docstring)
 EXPECTED: dict[str, dict[str, int]] = {
@@ -112,10 +133,81 @@ EXPECTED: dict[str, dict[str, int]] = {
 }
 # END INVENTORY
 
+# BEGIN VALUES (generated; see the module docstring)
+VALUES: dict[str, dict[str, object]] = {
+    "dev-gcp": {
+        "artifactregistry/repository:Repository images cleanupPolicyDryRun": False,
+        "cloudrunv2/job:Job pipeline deletionProtection": False,
+        "cloudrunv2/job:Job pipeline template.template.vpcAccess.egress": "ALL_TRAFFIC",
+        "compute/firewall:Firewall deny-all-ingress denies.0.protocol": "all",
+        "compute/firewall:Firewall deny-all-ingress direction": "INGRESS",
+        "compute/firewall:Firewall deny-all-ingress sourceRanges": ['0.0.0.0/0'],
+        "compute/subnetwork:Subnetwork workloads privateIpGoogleAccess": True,
+        "logging/projectBucketConfig:ProjectBucketConfig job-logs retentionDays": 14,
+        "sql/databaseInstance:DatabaseInstance warehouse deletionProtection": False,
+        "sql/databaseInstance:DatabaseInstance warehouse settings.availabilityType": "ZONAL",
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.backupRetentionSettings.retainedBackups": 7,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.enabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.pointInTimeRecoveryEnabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.deletionProtectionEnabled": False,
+        "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.ipv4Enabled": False,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.sslMode": "ENCRYPTED_ONLY",  # noqa: E501
+        "storage/bucket:Bucket processed forceDestroy": True,
+        "storage/bucket:Bucket processed lifecycleRules.0.condition.daysSinceNoncurrentTime": 30,
+        "storage/bucket:Bucket processed lifecycleRules.2.condition.age": 7,
+        "storage/bucket:Bucket processed publicAccessPrevention": "enforced",
+        "storage/bucket:Bucket processed uniformBucketLevelAccess": True,
+        "storage/bucket:Bucket processed versioning.enabled": True,
+        "storage/bucket:Bucket raw forceDestroy": True,
+        "storage/bucket:Bucket raw lifecycleRules.0.condition.daysSinceNoncurrentTime": 30,
+        "storage/bucket:Bucket raw lifecycleRules.2.condition.age": 7,
+        "storage/bucket:Bucket raw publicAccessPrevention": "enforced",
+        "storage/bucket:Bucket raw uniformBucketLevelAccess": True,
+        "storage/bucket:Bucket raw versioning.enabled": True,
+    },
+    "prod-gcp": {
+        "artifactregistry/repository:Repository images cleanupPolicyDryRun": False,
+        "cloudrunv2/job:Job pipeline deletionProtection": True,
+        "cloudrunv2/job:Job pipeline template.template.vpcAccess.egress": "ALL_TRAFFIC",
+        "compute/firewall:Firewall deny-all-ingress denies.0.protocol": "all",
+        "compute/firewall:Firewall deny-all-ingress direction": "INGRESS",
+        "compute/firewall:Firewall deny-all-ingress sourceRanges": ['0.0.0.0/0'],
+        "compute/subnetwork:Subnetwork workloads privateIpGoogleAccess": True,
+        "kms/cryptoKey:CryptoKey storage rotationPeriod": "7776000s",
+        "logging/projectBucketConfig:ProjectBucketConfig job-logs retentionDays": 90,
+        "sql/databaseInstance:DatabaseInstance warehouse deletionProtection": True,
+        "sql/databaseInstance:DatabaseInstance warehouse settings.availabilityType": "REGIONAL",
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.backupRetentionSettings.retainedBackups": 30,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.enabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.pointInTimeRecoveryEnabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.deletionProtectionEnabled": True,
+        "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.ipv4Enabled": False,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.sslMode": "ENCRYPTED_ONLY",  # noqa: E501
+        "storage/bucket:Bucket processed forceDestroy": False,
+        "storage/bucket:Bucket processed lifecycleRules.0.condition.daysSinceNoncurrentTime": 30,
+        "storage/bucket:Bucket processed lifecycleRules.2.condition.age": 7,
+        "storage/bucket:Bucket processed publicAccessPrevention": "enforced",
+        "storage/bucket:Bucket processed uniformBucketLevelAccess": True,
+        "storage/bucket:Bucket processed versioning.enabled": True,
+        "storage/bucket:Bucket raw forceDestroy": False,
+        "storage/bucket:Bucket raw lifecycleRules.0.condition.daysSinceNoncurrentTime": 30,
+        "storage/bucket:Bucket raw lifecycleRules.2.condition.age": 7,
+        "storage/bucket:Bucket raw publicAccessPrevention": "enforced",
+        "storage/bucket:Bucket raw uniformBucketLevelAccess": True,
+        "storage/bucket:Bucket raw versioning.enabled": True,
+    },
+}
+# END VALUES
+
 
 @pytest.mark.parametrize("stack", GCP_STACKS)
-def test_inventory_matches_the_checked_in_table(stack, synth):
+def test_inventory_matches_the_checked_in_table(synth, stack):
     assert_matches(synth(stack), EXPECTED, __name__)
+
+
+@pytest.mark.parametrize("stack", GCP_STACKS)
+def test_security_relevant_values_match_the_checked_in_table(synth, stack):
+    assert_values(synth(stack), VALUES, PINNED, __name__)
 
 
 def test_every_gcp_stack_has_an_inventory():
@@ -131,4 +223,4 @@ def test_prod_adds_only_the_data_key():
 
 
 if __name__ == "__main__":
-    regenerate(__file__, GCP_STACKS)
+    regenerate(__file__, GCP_STACKS, PINNED)

@@ -43,10 +43,23 @@ def as_list(value: Any) -> list[Any]:
     return [value]
 
 
+def _is_list(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lstrip().startswith("[")
+    return isinstance(value, Sequence)
+
+
 def dig(value: Any, path: str) -> Any:
-    """``inputs["a"]["b"]`` for the path ``"a.b"``; a missing step yields ``None``."""
+    """``inputs["a"]["b"][0]`` for the path ``"a.b.0"``; a missing step yields ``None``.
+
+    A number steps into a list (also one given as JSON text); any other step into a mapping.
+    """
     for step in path.split("."):
-        value = as_mapping(value).get(step)
+        if step.isdigit() and _is_list(value):
+            items = as_list(value)
+            value = items[int(step)] if int(step) < len(items) else None
+        else:
+            value = as_mapping(value).get(step)
     return value
 
 

@@ -17,7 +17,6 @@ from components.aws import names
 from components.aws.network import POSTGRES_PORT
 from components.aws.scope import Scope
 from config.schema import DatabaseConfig
-from config.sizes import DatabaseMachine
 
 ENGINE_MAJOR = "17"
 DATABASE = "warehouse"
@@ -30,7 +29,6 @@ STORAGE_HEADROOM = 2  # storage autoscaling may grow to twice the configured siz
 @dataclass(frozen=True)
 class DatabaseArgs:
     config: DatabaseConfig
-    machine: DatabaseMachine
     subnet_ids: Sequence[pulumi.Input[str]]
     security_group_id: pulumi.Input[str]
     log_retention_days: int
@@ -63,7 +61,7 @@ class Database(pulumi.ComponentResource):
             "warehouse",
             identifier=identifier,
             engine="postgres", engine_version=ENGINE_MAJOR, auto_minor_version_upgrade=True,
-            instance_class=args.machine.name,
+            instance_class=scope.ctx.database_machine.name,
             allocated_storage=cfg.storage_gb,
             max_allocated_storage=cfg.storage_gb * STORAGE_HEADROOM,
             storage_type="gp3", storage_encrypted=True, kms_key_id=scope.kms_key_arn,

@@ -25,7 +25,6 @@ from components.aws.secrets import Secrets, SecretsArgs
 from components.aws.storage import Storage, StorageArgs
 from components.context import StackContext
 from components.contract import JobData, PlatformOutputs, job_environment
-from config.sizes import database_machine
 
 
 class Platform(pulumi.ComponentResource):
@@ -57,7 +56,7 @@ class Platform(pulumi.ComponentResource):
         secrets = Secrets("secrets", SecretsArgs(source_database_url=ctx.source_database_url),
                           scope, mine)
         database = Database("database", DatabaseArgs(
-            config=cfg.database, machine=database_machine(cfg.cloud, cfg.database.size),
+            config=cfg.database,
             subnet_ids=network.private_subnet_ids,
             security_group_id=network.database_security_group_id,
             log_retention_days=retention), scope, mine)

@@ -15,8 +15,6 @@ import pulumi_random as random
 from pulumi_azure_native import authorization, dbforpostgresql
 
 from components.azure.scope import Scope
-from config.enums import Cloud
-from config.sizes import database_machine
 
 POSTGRES_VERSION = "17"
 PORT = 5432
@@ -50,7 +48,7 @@ class Database(pulumi.ComponentResource):
         super().__init__("tricloud:azure:Database", name, None, opts)
         ctx = scope.ctx
         db = ctx.platform.database
-        machine = database_machine(Cloud.AZURE, db.size)
+        machine = ctx.database_machine
         rg = scope.resource_group_name
 
         # Only characters that survive a libpq URL and shell quoting unescaped.

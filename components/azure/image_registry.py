@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import containerregistry
 
+from components.azure import names
 from components.azure.scope import Scope
 from components.image import pipeline_image
-from components.naming import AZURE_CONTAINER_REGISTRY, physical_name
+from components.naming import physical_name
 from components.scope import renamed
 
 REPOSITORY = "tricloud-pipeline"
@@ -59,7 +60,7 @@ class ImageRegistry(pulumi.ComponentResource):
         ctx = scope.ctx
         registry = containerregistry.Registry(
             "registry", resource_group_name=scope.resource_group_name, location=scope.location,
-            registry_name=physical_name(AZURE_CONTAINER_REGISTRY, "tricloud", ctx.stack,
+            registry_name=physical_name(names.CONTAINER_REGISTRY, "tricloud", ctx.stack,
                                         unique_for=ctx.stack),
             sku=containerregistry.SkuArgs(name="Standard" if ctx.is_prod else "Basic"),
             admin_user_enabled=False, anonymous_pull_enabled=False,

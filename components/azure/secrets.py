@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import keyvault
 
+from components.azure import names
 from components.azure.scope import Scope
-from components.naming import AZURE_KEY_VAULT, physical_name
+from components.naming import physical_name
 
 
 def vault_secret_name(env_var: str) -> str:
@@ -45,7 +46,7 @@ class Secrets(pulumi.ComponentResource):
         rg = scope.resource_group_name
         vault = keyvault.Vault(
             "vault", resource_group_name=rg, location=scope.location,
-            vault_name=physical_name(AZURE_KEY_VAULT, "tc", ctx.stack, unique_for=ctx.stack),
+            vault_name=physical_name(names.KEY_VAULT, "tc", ctx.stack, unique_for=ctx.stack),
             properties=keyvault.VaultPropertiesArgs(
                 tenant_id=scope.tenant_id,
                 sku=keyvault.SkuArgs(family="A", name="standard"),

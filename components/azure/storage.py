@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization, storage
 
+from components.azure import names
 from components.azure.scope import Scope
-from components.naming import AZURE_STORAGE_ACCOUNT, physical_name
+from components.naming import physical_name
 from config.schema import StorageConfig
 
 ZONES = ("raw", "processed")
@@ -50,7 +51,7 @@ class Storage(pulumi.ComponentResource):
         sku = "Standard_ZRS" if ctx.is_prod else "Standard_LRS"
         account = storage.StorageAccount(
             "lake", resource_group_name=rg, location=scope.location,
-            account_name=physical_name(AZURE_STORAGE_ACCOUNT, "tc", ctx.stack,
+            account_name=physical_name(names.STORAGE_ACCOUNT, "tc", ctx.stack,
                                        unique_for=ctx.stack),
             kind="StorageV2", sku=storage.SkuArgs(name=sku), access_tier="Hot",
             enable_https_traffic_only=True, minimum_tls_version="TLS1_2",

@@ -15,7 +15,6 @@ import pulumi_random as random
 
 from components.gcp.scope import Scope
 from config.schema import DatabaseConfig
-from config.sizes import database_machine
 
 POSTGRES_VERSION = "POSTGRES_16"
 PORT = 5432
@@ -51,7 +50,7 @@ class Database(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Database", name, None, opts)
         cfg = args.config
-        machine = database_machine(scope.ctx.platform.cloud, cfg.size)
+        machine = scope.ctx.database_machine
         self.instance = gcp.sql.DatabaseInstance(
             "warehouse",
             database_version=POSTGRES_VERSION, region=scope.region,

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.gcp import names
 from components.gcp.scope import Scope
-from components.naming import GCP_SERVICE_ACCOUNT, physical_name
+from components.naming import physical_name
 
 BUCKET_ROLE = "roles/storage.objectUser"  # objects only: read, create, overwrite (watermarks)
 SECRET_ROLE = "roles/secretmanager.secretAccessor"
@@ -43,12 +44,12 @@ class Identities(pulumi.ComponentResource):
         super().__init__("tricloud:gcp:Identities", name, None, opts)
         stack = scope.ctx.stack
         self.job = gcp.serviceaccount.Account(
-            "job", account_id=physical_name(GCP_SERVICE_ACCOUNT, stack, "job"),
+            "job", account_id=physical_name(names.SERVICE_ACCOUNT, stack, "job"),
             display_name=f"tricloud {stack}: pipeline job",
             description="Runs the ETL job; scoped to this stack's buckets and secrets",
             opts=scope.child(self))
         self.scheduler = gcp.serviceaccount.Account(
-            "scheduler", account_id=physical_name(GCP_SERVICE_ACCOUNT, stack, "scheduler"),
+            "scheduler", account_id=physical_name(names.SERVICE_ACCOUNT, stack, "scheduler"),
             display_name=f"tricloud {stack}: job scheduler",
             description="Used by Cloud Scheduler only to start the pipeline job",
             opts=scope.child(self))

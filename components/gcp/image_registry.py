@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.gcp import names
 from components.gcp.scope import Scope
 from components.image import TAG_PREFIX, pipeline_image
-from components.naming import GCP_ARTIFACT_REPOSITORY, physical_name
+from components.naming import physical_name
 
 IMAGE = "pipeline"
 UNTAGGED_MAX_AGE = f"{7 * 24 * 3600}s"
@@ -37,7 +38,7 @@ class ImageRegistry(pulumi.ComponentResource):
         super().__init__("tricloud:gcp:ImageRegistry", name, None, opts)
         repo = gcp.artifactregistry.Repository(
             "images", location=scope.region, format="DOCKER",
-            repository_id=physical_name(GCP_ARTIFACT_REPOSITORY, "tricloud", scope.ctx.stack),
+            repository_id=physical_name(names.ARTIFACT_REPOSITORY, "tricloud", scope.ctx.stack),
             description="tricloud pipeline images", labels=scope.labels,
             cleanup_policy_dry_run=False,
             cleanup_policies=[

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.gcp import names
 from components.gcp.keys import DataKey, DataKeyArgs
 from components.gcp.scope import Scope
-from components.naming import GCS_BUCKET, physical_name
+from components.naming import physical_name
 from config.schema import StorageConfig
 
 ZONES: tuple[str, ...] = ("raw", "processed")
@@ -65,7 +66,7 @@ class Storage(pulumi.ComponentResource):
         self.buckets = {
             zone: gcp.storage.Bucket(
                 zone,
-                name=physical_name(GCS_BUCKET, "tricloud", scope.ctx.stack, zone,
+                name=physical_name(names.BUCKET, "tricloud", scope.ctx.stack, zone,
                                    unique_for=f"{scope.project}/{scope.ctx.stack}"),
                 location=scope.region, storage_class="STANDARD",
                 uniform_bucket_level_access=True, public_access_prevention="enforced",

@@ -1,7 +1,8 @@
-"""The checked-in inventory of every AWS stack: resource types and counts, compared on each run.
+"""The checked-in inventory of every AWS stack: resource types and counts, and the values of
+the security-relevant inputs (PINNED), compared on each run.
 
-A change to what a stack creates must show up here, in review. When the change is intended,
-regenerate the table below and commit the diff:
+A change to what a stack creates, or to a default that protects it, must show up here, in
+review. When the change is intended, regenerate the tables below and commit the diff:
 
     .venv/bin/python -m tests.infra.test_aws_inventory
 """

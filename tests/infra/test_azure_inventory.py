@@ -1,6 +1,7 @@
-"""The Azure inventory: resource types and counts per stack, checked in and compared on every run.
+"""The Azure inventory: resource types and counts per stack, and the values of the
+security-relevant inputs (PINNED), checked in and compared on every run.
 
-When a change to the inventory is intended, regenerate the table below with:
+When a change to either is intended, regenerate the tables below with:
 
     .venv/bin/python -m tests.infra.test_azure_inventory
 

@@ -1,7 +1,9 @@
-"""The checked-in inventory of each GCP stack: resource types and counts, compared on every run.
+"""The checked-in inventory of each GCP stack: resource types and counts, and the values of
+the security-relevant inputs (PINNED), compared on every run.
 
-A change to what a stack declares must show up here in review. When the change is intended,
-regenerate the table (it rewrites the block between the markers in this file):
+A change to what a stack declares, or to a default that protects it, must show up here in
+review. When the change is intended, regenerate the tables (it rewrites the blocks between the
+markers in this file):
 
     .venv/bin/python -m tests.infra.test_gcp_inventory
 """

@@ -14,6 +14,7 @@ from typing import Any
 from components.aws.mocks import MockResponder
 from tests.infra.conftest import stacks_of
 from tests.infra.support import by_name, cloud_resources, is_prod, platform_of
+from tricloud.guardrails.read import as_list
 from tricloud.plan import PlannedResource, StackPlan
 
 AWS_STACKS: list[str] = stacks_of("aws")
@@ -76,12 +77,7 @@ def policies(plan: StackPlan) -> list[tuple[PlannedResource, str, dict[str, Any]
 
 
 def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
-    found = document["Statement"]
-    return found if isinstance(found, list) else [found]
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
+    return as_list(document["Statement"])
 
 
 def container(plan: StackPlan) -> dict[str, Any]:
@@ -91,4 +87,5 @@ def container(plan: StackPlan) -> dict[str, Any]:
     return definitions[0]
 
 
-__all__ = ["AWS_STACKS", "by_name", "is_prod", "platform_of"]  # re-exported for the AWS tests
+# re-exported for the AWS tests
+__all__ = ["AWS_STACKS", "as_list", "by_name", "is_prod", "platform_of"]

@@ -3,7 +3,7 @@
 The job's environment is declared once, in ``pipeline.settings.ENV_VARS``: each variable names
 the platform value that feeds it (a field of ``JobData``), whether it is secret and which clouds
 set it. A platform builds its ``JobData`` once; ``job_environment`` turns it into the job's plain
-and secret variables by that declaration, and ``PlatformOutputs.of`` exports the same values, so
+and secret variables by that declaration, and ``PlatformOutputs`` exports the same values, so
 the job and the stack outputs cannot disagree and no platform spells a variable name.
 """
 
@@ -41,40 +41,34 @@ class JobData:
     warehouse_sslmode: str = WAREHOUSE_SSLMODE
 
 
+# The job's data every stack also exports (the rest of JobData are constants and wiring).
+EXPORTED_DATA: tuple[str, ...] = (
+    "raw_storage_uri", "processed_storage_uri", "warehouse_host", "warehouse_port",
+    "warehouse_database", "warehouse_user", "warehouse_secret_ref", "source_secret_ref")
+
+
 @dataclass(frozen=True)
 class PlatformOutputs:
-    """The outputs of a platform; the same names are exported by every cloud's stack."""
+    """The outputs of a platform: the job's data as given to the job, and what the job itself
+    is; the same names are exported by every cloud's stack (``OUTPUT_NAMES``)."""
 
-    raw_storage_uri: pulumi.Output[str]
-    processed_storage_uri: pulumi.Output[str]
-    warehouse_host: pulumi.Output[str]
-    warehouse_port: pulumi.Output[int]
-    warehouse_database: pulumi.Output[str]
-    warehouse_user: pulumi.Output[str]
-    warehouse_secret_ref: pulumi.Output[str]
-    source_secret_ref: pulumi.Output[str]
-    job_name: pulumi.Output[str]
-    image_repository: pulumi.Output[str]
-    schedule: pulumi.Output[str]
-
-    @classmethod
-    def of(cls, data: JobData, *, job_name: pulumi.Input[str],
-           image_repository: pulumi.Input[str], schedule: pulumi.Input[str]) -> PlatformOutputs:
-        """The exports: the job's data as given to the job, plus what the job itself is."""
-        given = {f.name: getattr(data, f.name) for f in fields(cls) if hasattr(data, f.name)}
-        return cls(**{name: pulumi.Output.from_input(value) for name, value in {
-            **given, "job_name": job_name, "image_repository": image_repository,
-            "schedule": schedule}.items()})
+    data: JobData
+    job_name: pulumi.Input[str]
+    image_repository: pulumi.Input[str]
+    schedule: pulumi.Input[str]
 
     def as_dict(self) -> dict[str, pulumi.Output[object]]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        values = {**{name: getattr(self.data, name) for name in EXPORTED_DATA},
+                  "job_name": self.job_name, "image_repository": self.image_repository,
+                  "schedule": self.schedule}
+        return {name: pulumi.Output.from_input(value) for name, value in values.items()}
 
     def export(self) -> None:
         for name, value in self.as_dict().items():
             pulumi.export(name, value)
 
 
-OUTPUT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(PlatformOutputs))
+OUTPUT_NAMES: tuple[str, ...] = (*EXPORTED_DATA, "job_name", "image_repository", "schedule")
 JOB_DATA_NAMES: frozenset[str] = frozenset(f.name for f in fields(JobData))
 
 

@@ -90,7 +90,7 @@ class Platform(pulumi.ComponentResource):
             security_group_id=network.task_security_group_id,
             alert_topic_arn=monitoring.topic.arn), scope, mine)
 
-        self.outputs = PlatformOutputs.of(
+        self.outputs = PlatformOutputs(
             data, job_name=compute.job_name,
             image_repository=registry.repository.repository_url,
             # The neutral five-field cron (same on every cloud), resolved once the schedule

@@ -83,7 +83,7 @@ class Platform(pulumi.ComponentResource):
         Monitoring("monitoring", MonitoringArgs(compute.workspace_id, compute.job_name),
                    scope, child)
 
-        self.outputs = PlatformOutputs.of(
+        self.outputs = PlatformOutputs(
             data, job_name=compute.job_name, image_repository=registry.repository,
             schedule=ctx.platform.pipeline.schedule)
         self.register_outputs(self.outputs.as_dict())

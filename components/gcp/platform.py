@@ -91,7 +91,7 @@ class Platform(pulumi.ComponentResource):
             job_name=job.job.name, emails=cfg.alerts.emails,
             log_retention_days=cfg.monitoring.log_retention_days), scope, opts=mine)
 
-        self.outputs = PlatformOutputs.of(
+        self.outputs = PlatformOutputs(
             data, job_name=job.job.name, image_repository=images.repository,
             schedule=schedule.trigger.schedule)
         self.register_outputs(self.outputs.as_dict())

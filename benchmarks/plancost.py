@@ -27,11 +27,11 @@ def dev_stack(cloud: str) -> Path:
 def synthesise(stack: Path) -> dict[str, Any]:
     """Synthesise ``stack`` (or every stack file when it is named ``all``)."""
     started = time.perf_counter()
-    from components.registry import SDK_MODULES
+    from components.registry import PACKAGES, sdk_module
     from tricloud.synth import synthesize
 
     paths = stack_files() if stack.name == "all" else [stack]
     resources = sum(len(synthesize(p).resources) for p in paths)
     seconds = time.perf_counter() - started
     return {"rows": resources, "work_seconds": seconds, "stacks": len(paths),
-            "sdks": sorted(m for m in SDK_MODULES.values() if m in sys.modules)}
+            "sdks": sorted(m for m in (sdk_module(c) for c in PACKAGES) if m in sys.modules)}

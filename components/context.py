@@ -10,6 +10,7 @@ from components.tags import standard_tags
 from config.enums import Environment
 from config.loader import StackConfig
 from config.schema import PlatformConfig
+from config.sizes import DatabaseMachine, database_machine
 
 
 def data_store_options(protect: bool) -> pulumi.ResourceOptions:
@@ -41,6 +42,11 @@ class StackContext:
     def protect_data(self) -> bool:
         """Data stores get Pulumi protection and retain-on-delete when deletion is protected."""
         return self.platform.database.deletion_protection
+
+    @property
+    def database_machine(self) -> DatabaseMachine:
+        """The cloud's machine for the neutral database size: looked up here, for every cloud."""
+        return database_machine(self.platform.cloud, self.platform.database.size)
 
     @classmethod
     def from_stack(cls, stack: StackConfig, source_database_url: pulumi.Input[str]) -> StackContext:

@@ -1,4 +1,7 @@
-"""Physical names with each cloud's length and character rules, as pure functions.
+"""Physical names under a length and character rule, as pure functions.
+
+Each cloud's ``names.py`` holds the rules of its own resource kinds; the joining, shortening and
+hashing below is the one rule they all apply.
 
 Globally unique names (buckets, storage accounts, vaults, registries) get a short, stable hash
 of the stack so two stacks never collide and the same stack always gets the same name.
@@ -19,21 +22,6 @@ class NameRule:
     separator: str = "-"
     lowercase: bool = True
     allowed: str = "a-z0-9-"
-
-
-# The rules the platforms need; a new kind of resource adds a row here.
-S3_BUCKET = NameRule(63)
-GCS_BUCKET = NameRule(63)
-AZURE_STORAGE_ACCOUNT = NameRule(24, separator="", allowed="a-z0-9")
-AZURE_KEY_VAULT = NameRule(24)
-AZURE_CONTAINER_REGISTRY = NameRule(50, separator="", allowed="a-z0-9")
-GCP_SERVICE_ACCOUNT = NameRule(30)
-GCP_SECRET = NameRule(255, allowed="a-z0-9_-")
-GCP_ARTIFACT_REPOSITORY = NameRule(63)
-GCP_LOG_BUCKET = NameRule(100, allowed="a-z0-9_-")
-AWS_RESOURCE = NameRule(63)  # RDS identifiers, ECS families, SQS/SNS/ECR names
-AWS_IAM_ROLE = NameRule(64)
-AWS_LOG_GROUP = NameRule(512, allowed="a-z0-9-/._")
 
 
 def stack_hash(stack: str, length: int = 6) -> str:

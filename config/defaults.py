@@ -10,6 +10,14 @@ from typing import Any
 
 from config.enums import Environment, NatMode, Size
 
+# How long superseded data and images are kept: the same in every environment, written once here
+# and applied by every cloud (S3 and GCS lifecycle rules, an Azure management policy, each
+# registry's cleanup).
+RETENTION_DEFAULTS: dict[str, dict[str, Any]] = {
+    "storage": {"noncurrent_version_days": 30, "incomplete_upload_days": 7},
+    "images": {"keep": 10},
+}
+
 ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
     Environment.DEV: {
         "network": {"zones": 2, "nat": NatMode.SINGLE.value},
@@ -21,6 +29,7 @@ ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
                      "timeout_minutes": 60, "retries": 0},
         "monitoring": {"log_retention_days": 14},
         "usage": {"run_minutes": 10, "stored_gb": 10, "log_gb_per_month": 1},
+        **RETENTION_DEFAULTS,
     },
     Environment.STAGING: {
         "network": {"zones": 2, "nat": NatMode.SINGLE.value},
@@ -32,6 +41,7 @@ ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
                      "timeout_minutes": 60, "retries": 1},
         "monitoring": {"log_retention_days": 30},
         "usage": {"run_minutes": 15, "stored_gb": 50, "log_gb_per_month": 5},
+        **RETENTION_DEFAULTS,
     },
     Environment.PROD: {
         "network": {"zones": 3, "nat": NatMode.PER_ZONE.value},
@@ -43,6 +53,7 @@ ENVIRONMENT_DEFAULTS: dict[Environment, dict[str, Any]] = {
                      "timeout_minutes": 60, "retries": 2},
         "monitoring": {"log_retention_days": 90},
         "usage": {"run_minutes": 20, "stored_gb": 500, "log_gb_per_month": 20},
+        **RETENTION_DEFAULTS,
     },
 }
 

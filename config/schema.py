@@ -125,6 +125,20 @@ class UsageConfig(_Strict):
                                     "for the log ingestion cost.")
 
 
+class StorageConfig(_Strict):
+    noncurrent_version_days: int = Field(
+        ge=1, le=3650, description="Days an overwritten or deleted object's old version is kept "
+        "in the data zones before it expires (every cloud).")
+    incomplete_upload_days: int = Field(
+        ge=1, le=365, description="Days before an unfinished multipart upload is removed (AWS "
+        "and GCP; Azure always discards uncommitted blocks after 7 days).")
+
+
+class ImagesConfig(_Strict):
+    keep: int = Field(ge=1, le=1000, description="Pipeline images kept in the stack's registry, "
+                      "newest first; older ones are deleted (every cloud).")
+
+
 class GcpConfig(_Strict):
     project: str = Field(description="GCP project id the stack deploys into (GCP only).")
 
@@ -147,6 +161,8 @@ class PlatformConfig(_Strict):
     pipeline: PipelineConfig
     monitoring: MonitoringConfig
     usage: UsageConfig
+    storage: StorageConfig
+    images: ImagesConfig
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     gcp: GcpConfig | None = Field(default=None, description="GCP-only settings.")
     tags: Annotated[dict[str, str], Field(max_length=20)] = Field(

@@ -34,31 +34,46 @@ class EnvVar:
     required_in_cloud: bool = True
     # Clouds whose job also sets this variable although the others do not (identity wiring).
     set_on: tuple[str, ...] = ()
+    # The platform value that feeds it (a field of components.contract.JobData); empty for the
+    # variables no platform sets.
+    output: str = ""
+
+    def set_by(self, cloud: str) -> bool:
+        """Whether ``cloud``'s job definition sets this variable."""
+        return self.required_in_cloud or cloud in self.set_on
 
 
 # The single list of variables; the README table and the platform contract are built from it.
 ENV_VARS: tuple[EnvVar, ...] = (
-    EnvVar("TRICLOUD_SOURCE", "`postgres` (default) or `exports`: what ingest reads."),
-    EnvVar("TRICLOUD_SOURCE_URL", "libpq URL of the OLTP source database.", secret=True),
+    EnvVar("TRICLOUD_SOURCE", "`postgres` (default) or `exports`: what ingest reads.",
+           output="source_kind"),
+    EnvVar("TRICLOUD_SOURCE_URL", "libpq URL of the OLTP source database.", secret=True,
+           output="source_secret_ref"),
     EnvVar("TRICLOUD_LANDING_URI", "Where table exports (CSV, JSON Lines, Parquet) are dropped.",
            required_in_cloud=False),
-    EnvVar("TRICLOUD_RAW_URI", "Raw zone: immutable Parquet per table and ingest batch."),
-    EnvVar("TRICLOUD_PROCESSED_URI", "Processed zone: star schema batches and quarantine."),
-    EnvVar("TRICLOUD_WAREHOUSE_HOST", "Warehouse PostgreSQL host."),
-    EnvVar("TRICLOUD_WAREHOUSE_PORT", "Warehouse PostgreSQL port (default 5432)."),
-    EnvVar("TRICLOUD_WAREHOUSE_DB", "Warehouse database name."),
-    EnvVar("TRICLOUD_WAREHOUSE_USER", "Warehouse user."),
-    EnvVar("TRICLOUD_WAREHOUSE_PASSWORD", "Warehouse password.", secret=True),
+    EnvVar("TRICLOUD_RAW_URI", "Raw zone: immutable Parquet per table and ingest batch.",
+           output="raw_storage_uri"),
+    EnvVar("TRICLOUD_PROCESSED_URI", "Processed zone: star schema batches and quarantine.",
+           output="processed_storage_uri"),
+    EnvVar("TRICLOUD_WAREHOUSE_HOST", "Warehouse PostgreSQL host.", output="warehouse_host"),
+    EnvVar("TRICLOUD_WAREHOUSE_PORT", "Warehouse PostgreSQL port (default 5432).",
+           output="warehouse_port"),
+    EnvVar("TRICLOUD_WAREHOUSE_DB", "Warehouse database name.", output="warehouse_database"),
+    EnvVar("TRICLOUD_WAREHOUSE_USER", "Warehouse user.", output="warehouse_user"),
+    EnvVar("TRICLOUD_WAREHOUSE_PASSWORD", "Warehouse password.", secret=True,
+           output="warehouse_secret_ref"),
     EnvVar("TRICLOUD_WAREHOUSE_SSLMODE",
-           "libpq sslmode: `prefer` locally, `require` on the clouds."),
-    EnvVar("TRICLOUD_ENVIRONMENT", "dev, staging or prod: tags every log line."),
+           "libpq sslmode: `prefer` locally, `require` on the clouds.",
+           output="warehouse_sslmode"),
+    EnvVar("TRICLOUD_ENVIRONMENT", "dev, staging or prod: tags every log line.",
+           output="environment"),
     EnvVar("TRICLOUD_LOCAL_DIR",
            "Folder of the embedded local default (server data, raw, processed, reports). "
            "Used only when no warehouse host is set.", required_in_cloud=False),
     EnvVar("AZURE_CLIENT_ID",
            "Client id of the Azure job's user-assigned managed identity: `abfs://` storage "
            "authenticates with it through Entra ID. Set by the Azure platform only.",
-           required_in_cloud=False, set_on=("azure",)),
+           required_in_cloud=False, set_on=("azure",), output="identity_client_id"),
     EnvVar("TRICLOUD_S3_ENDPOINT",
            "URL of an S3-compatible endpoint for `s3://` URIs, e.g. `http://127.0.0.1:5000` "
            "(moto). Unset on AWS; credentials come from the default AWS chain.",
@@ -81,7 +96,7 @@ ENV_VAR_NAMES: frozenset[str] = frozenset(v.name for v in ENV_VARS)
 
 def platform_env_names(cloud: str) -> frozenset[str]:
     """The variables a cloud's job definition must set: no fewer, and no others."""
-    return frozenset(v.name for v in ENV_VARS if v.required_in_cloud or cloud in v.set_on)
+    return frozenset(v.name for v in ENV_VARS if v.set_by(cloud))
 
 
 class SettingsError(ValueError):

@@ -25,7 +25,7 @@ from pulumi_policy import (
 
 from config.enums import Environment
 from tricloud.guardrails import RULES, Resource, Rule, Severity, StackFacts
-from tricloud.guardrails.read import cloud_of
+from tricloud.guardrails.clouds import cloud_of
 
 PACK_NAME = "tricloud-guardrails"
 ENFORCEMENT: Mapping[Severity, EnforcementLevel] = {

@@ -130,6 +130,47 @@ def test_a_new_parent_without_alias_is_a_replace_and_with_alias_an_update():
     assert moved.resources[0].reasons[0].startswith(f"moved from {old.urn}")
 
 
+def test_a_component_renamed_with_an_alias_moves_its_children_and_grandchildren_too():
+    """The engine aliases a child under its parent's old URN, so a new type token on a
+    component (aliased) replaces nothing below it; an unaliased rename replaces them all."""
+    def tree(component_type: str, aliases: list[str]) -> list[PlannedResource]:
+        component = replace(_resource("job", component_type, parent="Platform"), custom=False,
+                            aliases=aliases)
+        child = _resource("schedule", "tricloud:aws:SchedulerRole", parent=component.urn)
+        grandchild = _resource("role", "aws:iam/role:Role", parent=child.urn)
+        sibling_named_alike = _resource("role", "aws:iam/role:Role", parent="Elsewhere")
+        return [component, child, grandchild, sibling_named_alike]
+
+    before = tree("tricloud:aws:Compute", [])
+    renamed = diff_stack(_stack(*before), _stack(*tree(
+        "tricloud:aws:Job", [json.dumps({"spec": {"type": "tricloud:aws:Compute"}})])))
+    assert [r.action for r in renamed.resources] == [Action.UPDATE] * 3
+    assert all(r.reasons[0].startswith("moved from ") and "aliased" in r.reasons[0]
+               for r in renamed.resources)
+    assert {r.reasons[0].split()[2] for r in renamed.resources} == {
+        r.urn for r in before[:3]}
+    unaliased = diff_stack(_stack(*before), _stack(*tree("tricloud:aws:Job", [])))
+    assert {r.action for r in unaliased.resources} == {
+        Action.CREATE, Action.DELETE, Action.REPLACE}
+
+
+def test_a_child_whose_urn_keeps_only_its_parents_type_moves_with_its_aliased_parent():
+    component = replace(_resource("job", "tricloud:aws:Compute", parent="Platform"), custom=False)
+    role = PlannedResource(urn="urn:pulumi:s::tricloud::tricloud:aws:Role$aws:iam/role:Role::r",
+                           type="aws:iam/role:Role", name="r", parent=component.urn, custom=True,
+                           provider="urn:provider", protect=False, retain_on_delete=False)
+    renamed = replace(_resource("job", "tricloud:aws:Job", parent="Platform"), custom=False,
+                      aliases=[json.dumps({"spec": {"type": "tricloud:aws:Compute"}})])
+    result = diff_stack(_stack(component, role),
+                        _stack(renamed, replace(role, parent=renamed.urn)))
+    assert {(r.name, r.action) for r in result.resources} == {
+        ("job", Action.UPDATE), ("r", Action.UPDATE)}
+    assert [r.reasons for r in result.resources if r.name == "r"] == [
+        ("moved with its parent (aliased: no replace)",)]
+    orphaned = diff_stack(_stack(component, role), _stack(replace(role, parent="Elsewhere")))
+    assert [r.action for r in orphaned.resources if r.name == "r"] == [Action.REPLACE]
+
+
 def test_created_deleted_and_protect_changes():
     base = _stack(_resource("a"), _resource("b"))
     head = _stack(_resource("b", protect_me=None), replace(_resource("c"), protect=True))

@@ -196,7 +196,7 @@ def _compare(base: PlannedResource, head: PlannedResource, moved: bool,
     caused = {c.path: _cause(c, renamed) for c in changes}
     causes = sorted({r.urn: r for r in caused.values() if r}.values(), key=lambda r: r.urn)
     reasons: list[str] = []
-    if base.type != head.type:
+    if base.type != head.type and not moved:  # an alias covers a new type token too
         reasons.append(f"type changed from {base.type}")
     if base.parent != head.parent and not moved:
         reasons.append("parent changed without an alias")
@@ -212,10 +212,11 @@ def _compare(base: PlannedResource, head: PlannedResource, moved: bool,
         reasons.append(f"{prop} cannot change in place{because}")
     if not forced and causes:
         reasons.append(f"refers to the replaced {', '.join(r.label for r in causes)}")
-    if not changes and not reasons and base.urn == head.urn:
+    if not changes and not reasons and (base.urn, base.parent) == (head.urn, head.parent):
         return None
     if moved:
-        reasons.insert(0, f"moved from {base.urn} (aliased: no replace)")
+        reasons.insert(0, f"moved from {base.urn} (aliased: no replace)" if base.urn != head.urn
+                       else "moved with its parent (aliased: no replace)")
     replace = bool(forced) or any(not r.startswith(("moved", "refers")) for r in reasons)
     return ResourceDiff(urn=head.urn, type=head.type, name=head.name,
                         action=Action.REPLACE if replace else Action.UPDATE,
@@ -249,6 +250,7 @@ def _pair_moves(removed: dict[str, PlannedResource], added: dict[str, PlannedRes
         if old is not None:
             pairs.append((old, head, True))
             del removed[old.urn], added[head.urn]
+    pairs += _inherited_moves(removed, added, {new.urn: old.urn for old, new, _ in pairs})
     by_identity: dict[tuple[str, str], list[PlannedResource]] = {}
     for r in (*removed.values(), *added.values()):
         by_identity.setdefault((r.type, r.name), []).append(r)
@@ -261,6 +263,26 @@ def _pair_moves(removed: dict[str, PlannedResource], added: dict[str, PlannedRes
     return pairs
 
 
+def _inherited_moves(removed: dict[str, PlannedResource], added: dict[str, PlannedResource],
+                     moved: dict[str, str]) -> list[tuple[PlannedResource, PlannedResource, bool]]:
+    """Children of an aliased resource, which the engine aliases too: a child keeps its type and
+    name, and its old URN is the one under its parent's old URN (``moved`` maps new parent URNs
+    to old ones). Repeated so grandchildren follow their parents."""
+    pairs: list[tuple[PlannedResource, PlannedResource, bool]] = []
+    while True:
+        found = [(old, head) for head in sorted(added.values(), key=lambda r: r.urn)
+                 if head.parent in moved
+                 for old in removed.values()
+                 if (old.type, old.name, old.parent) == (head.type, head.name, moved[head.parent])]
+        if not found:
+            return pairs
+        for old, head in found:
+            if old.urn in removed and head.urn in added:
+                pairs.append((old, head, True))
+                moved[head.urn] = old.urn
+                del removed[old.urn], added[head.urn]
+
+
 def diff_stack(base: StackPlan | None, head: StackPlan | None) -> StackDiff:
     """Resources of one stack created, deleted, replaced or updated from ``base`` to ``head``."""
     if base is None and head is None:
@@ -270,13 +292,20 @@ def diff_stack(base: StackPlan | None, head: StackPlan | None) -> StackDiff:
     new = {r.urn: r for r in head.resources} if head else {}
     results: list[ResourceDiff] = []
     renamed = _renamed(old, new)
-    for urn in sorted(old.keys() & new.keys()):
-        compared = _compare(old[urn], new[urn], moved=False, renamed=renamed)
-        if compared:
-            results.append(compared)
     removed = {u: old[u] for u in old.keys() - new.keys()}
     added = {u: new[u] for u in new.keys() - old.keys()}
-    for before, after, moved in _pair_moves(removed, added):
+    pairs = _pair_moves(removed, added)
+    # A resource keeps its URN when only its parent's URN changed (the mock engine's URNs hold
+    # the parent's type alone); the engine aliases it with that parent.
+    moved_parents = {after.urn: before.urn for before, after, aliased in pairs if aliased}
+    for urn in sorted(old.keys() & new.keys()):
+        before, after = old[urn], new[urn]
+        compared = _compare(before, after, moved=before.parent != after.parent
+                            and moved_parents.get(after.parent or "") == before.parent,
+                            renamed=renamed)
+        if compared:
+            results.append(compared)
+    for before, after, moved in pairs:
         compared = _compare(before, after, moved=moved, renamed=renamed)
         if compared:
             results.append(compared)

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from config.defaults import ENVIRONMENT_DEFAULTS
-from config.enums import Environment
+from config.enums import Cloud, Environment
 from config.schema import PlatformConfig
 
 
@@ -72,9 +72,11 @@ def settings_reference() -> str:
     """The pipeline's environment variables, from the one list the platforms also use."""
     from pipeline.settings import ENV_VARS
 
-    lines = ["| variable | secret | set by the platforms | meaning |", "|---|---|---|---|"]
+    lines = ["| variable | secret | set by the platforms of | fed by (platform value) | meaning |",
+             "|---|---|---|---|---|"]
     lines += [f"| `{v.name}` | {'yes' if v.secret else ''} | "
-              f"{'yes' if v.required_in_cloud else ''} | {v.description} |" for v in ENV_VARS]
+              f"{', '.join(c.value for c in Cloud if v.set_by(c.value))} | "
+              f"{f'`{v.output}`' if v.output else ''} | {v.description} |" for v in ENV_VARS]
     return "\n".join(lines)
 
 

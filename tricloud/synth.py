@@ -7,7 +7,6 @@ decrypted offline, so they are replaced by a placeholder that the program sees a
 
 from __future__ import annotations
 
-import importlib
 import json
 import runpy
 import tempfile
@@ -21,8 +20,8 @@ from pulumi.runtime.settings import SETTINGS, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from components.registry import MOCK_RESPONDERS
-from config.loader import SECRET_KEYS, StackConfig, load_stack_file
+from components.registry import mock_responder
+from config.loader import SECRET_KEYS, load_stack_file
 from tricloud.mocks import PlanMocks, RecordingMonitor, mask
 from tricloud.plan import SECRET, StackPlan
 
@@ -30,11 +29,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = PROJECT_ROOT / "__main__.py"
 PROJECT = "tricloud"
 OFFLINE_SECRET = "offline-placeholder-secret"
-
-
-def _responder(stack: StackConfig) -> Any:
-    module_name, _, attr = MOCK_RESPONDERS[stack.platform.cloud].partition(":")
-    return getattr(importlib.import_module(module_name), attr)(stack.platform)
 
 
 def _stack_config(path: Path) -> dict[str, str]:
@@ -51,7 +45,7 @@ def _stack_config(path: Path) -> dict[str, str]:
 def synthesize(path: Path) -> StackPlan:
     """Validate one stack file, run the program under mocks and return what it declared."""
     stack = load_stack_file(path)
-    mocks = PlanMocks(_responder(stack))
+    mocks = PlanMocks(mock_responder(stack.platform.cloud)(stack.platform))
     monitor = RecordingMonitor(mocks)
     set_root_resource(None)  # type: ignore[arg-type]  # a fresh Stack per synthesis
     SETTINGS.rpc_manager.clear()

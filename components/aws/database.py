@@ -14,10 +14,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import names
-from components.aws.security import POSTGRES_PORT
-from components.context import data_store_options
+from components.aws.network import POSTGRES_PORT
+from components.aws.scope import Scope
 from config.schema import DatabaseConfig
-from config.sizes import DatabaseMachine
 
 ENGINE_MAJOR = "17"
 DATABASE = "warehouse"
@@ -29,24 +28,20 @@ STORAGE_HEADROOM = 2  # storage autoscaling may grow to twice the configured siz
 
 @dataclass(frozen=True)
 class DatabaseArgs:
-    stack: str
     config: DatabaseConfig
-    machine: DatabaseMachine
     subnet_ids: Sequence[pulumi.Input[str]]
     security_group_id: pulumi.Input[str]
-    kms_key_arn: pulumi.Input[str] | None
     log_retention_days: int
-    protect: bool
 
 
 class Database(pulumi.ComponentResource):
     """Subnet group, SSL-forcing parameter group, log groups and the instance."""
 
-    def __init__(self, name: str, args: DatabaseArgs,
+    def __init__(self, name: str, args: DatabaseArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:aws:Database", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        identifier = names.stack_name(args.stack, "warehouse")
+        child = scope.child(self)
+        identifier = names.stack_name(scope.stack, "warehouse")
         subnets = aws.rds.SubnetGroup(
             "warehouse", name=identifier, subnet_ids=list(args.subnet_ids),
             description="private subnets of the tricloud warehouse", opts=child)
@@ -66,12 +61,12 @@ class Database(pulumi.ComponentResource):
             "warehouse",
             identifier=identifier,
             engine="postgres", engine_version=ENGINE_MAJOR, auto_minor_version_upgrade=True,
-            instance_class=args.machine.name,
+            instance_class=scope.ctx.database_machine.name,
             allocated_storage=cfg.storage_gb,
             max_allocated_storage=cfg.storage_gb * STORAGE_HEADROOM,
-            storage_type="gp3", storage_encrypted=True, kms_key_id=args.kms_key_arn,
+            storage_type="gp3", storage_encrypted=True, kms_key_id=scope.kms_key_arn,
             db_name=DATABASE, username=USER, port=POSTGRES_PORT,
-            manage_master_user_password=True, master_user_secret_kms_key_id=args.kms_key_arn,
+            manage_master_user_password=True, master_user_secret_kms_key_id=scope.kms_key_arn,
             db_subnet_group_name=subnets.name, parameter_group_name=parameters.name,
             vpc_security_group_ids=[args.security_group_id], publicly_accessible=False,
             multi_az=cfg.high_availability,
@@ -81,13 +76,11 @@ class Database(pulumi.ComponentResource):
             final_snapshot_identifier=f"{identifier}-final" if cfg.deletion_protection else None,
             delete_automated_backups=not cfg.deletion_protection,
             performance_insights_enabled=True,
-            performance_insights_kms_key_id=args.kms_key_arn,
+            performance_insights_kms_key_id=scope.kms_key_arn,
             performance_insights_retention_period=PERFORMANCE_INSIGHTS_DAYS,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             iam_database_authentication_enabled=True,
-            opts=pulumi.ResourceOptions.merge(
-                pulumi.ResourceOptions(parent=self, depends_on=log_groups),
-                data_store_options(args.protect)),
+            opts=scope.data(self, depends_on=log_groups),
         )
         secret = self.instance.master_user_secrets.apply(lambda s: s[0])
         self.address = self.instance.address

@@ -19,20 +19,19 @@ import pulumi_aws as aws
 
 from components.aws import names
 from components.aws.policies import Statement, assume_role, document, objects_of, streams_of
+from components.aws.scope import Scope
+from components.scope import renamed
 
 ECS_TASKS = "ecs-tasks.amazonaws.com"
 UNSCOPABLE_ACTIONS = frozenset({"ecr:GetAuthorizationToken"})
 
 
 @dataclass(frozen=True)
-class TaskRolesArgs:
-    stack: str
-    account_id: pulumi.Input[str]
+class IdentitiesArgs:
     repository_arn: pulumi.Input[str]
     log_group_arn: pulumi.Input[str]
     secret_arns: Sequence[pulumi.Input[str]]
     bucket_arns: Sequence[pulumi.Input[str]]
-    kms_key_arn: pulumi.Input[str] | None
 
 
 def _key_statement(sid: str, actions: list[str],
@@ -41,15 +40,16 @@ def _key_statement(sid: str, actions: list[str],
     return [] if key_arn is None else [Statement(sid=sid, actions=actions, resources=[key_arn])]
 
 
-class TaskRoles(pulumi.ComponentResource):
+class Identities(pulumi.ComponentResource):
     """The execution role and the task role of the pipeline's task definition."""
 
-    def __init__(self, name: str, args: TaskRolesArgs,
+    def __init__(self, name: str, args: IdentitiesArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("tricloud:aws:TaskRoles", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        trust = assume_role(ECS_TASKS, args.account_id)
-        self.execution = aws.iam.Role("execution", name=names.role_name(args.stack, "execution"),
+        super().__init__("tricloud:aws:Identities", name, None,
+                         renamed(opts, "tricloud:aws:TaskRoles"))
+        child = scope.child(self)
+        trust = assume_role(ECS_TASKS, scope.account_id)
+        self.execution = aws.iam.Role("execution", name=names.role_name(scope.stack, "execution"),
                                       assume_role_policy=trust, opts=child)
         aws.iam.RolePolicy("execution", role=self.execution.id, policy=document(
             Statement(sid="RegistryLogin", actions=["ecr:GetAuthorizationToken"],
@@ -61,10 +61,10 @@ class TaskRoles(pulumi.ComponentResource):
                       resources=[args.log_group_arn, streams_of(args.log_group_arn)]),
             Statement(sid="InjectSecrets", actions=["secretsmanager:GetSecretValue"],
                       resources=list(args.secret_arns)),
-            *_key_statement("DecryptSecrets", ["kms:Decrypt"], args.kms_key_arn),
+            *_key_statement("DecryptSecrets", ["kms:Decrypt"], scope.kms_key_arn),
         ), opts=child)
 
-        self.task = aws.iam.Role("task", name=names.role_name(args.stack, "task"),
+        self.task = aws.iam.Role("task", name=names.role_name(scope.stack, "task"),
                                  assume_role_policy=trust, opts=child)
         aws.iam.RolePolicy("task", role=self.task.id, policy=document(
             Statement(sid="ListBuckets", actions=["s3:GetBucketLocation", "s3:ListBucket"],
@@ -76,7 +76,7 @@ class TaskRoles(pulumi.ComponentResource):
                       actions=["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
                       resources=list(args.secret_arns)),
             *_key_statement("UseDataKey", ["kms:Decrypt", "kms:GenerateDataKey"],
-                            args.kms_key_arn),
+                            scope.kms_key_arn),
         ), opts=child)
         self.register_outputs({"execution_role_arn": self.execution.arn,
                                "task_role_arn": self.task.arn})
@@ -84,8 +84,6 @@ class TaskRoles(pulumi.ComponentResource):
 
 @dataclass(frozen=True)
 class SchedulerRoleArgs:
-    stack: str
-    account_id: pulumi.Input[str]
     task_definition_arn: pulumi.Input[str]
     cluster_arn: pulumi.Input[str]
     task_role_arns: Sequence[pulumi.Input[str]]
@@ -95,13 +93,13 @@ class SchedulerRoleArgs:
 class SchedulerRole(pulumi.ComponentResource):
     """The role EventBridge Scheduler assumes to start one run of the pipeline."""
 
-    def __init__(self, name: str, args: SchedulerRoleArgs,
+    def __init__(self, name: str, args: SchedulerRoleArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:aws:SchedulerRole", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = scope.child(self)
         self.role = aws.iam.Role(
-            "scheduler", name=names.role_name(args.stack, "scheduler"),
-            assume_role_policy=assume_role("scheduler.amazonaws.com", args.account_id),
+            "scheduler", name=names.role_name(scope.stack, "scheduler"),
+            assume_role_policy=assume_role("scheduler.amazonaws.com", scope.account_id),
             opts=child)
         aws.iam.RolePolicy("scheduler", role=self.role.id, policy=document(
             Statement(sid="RunPipelineTask", actions=["ecs:RunTask"],

@@ -13,27 +13,25 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import names
-from components.context import data_store_options
+from components.aws.scope import Scope
 
 
 @dataclass(frozen=True)
 class DataKeyArgs:
-    stack: str
-    protect: bool
+    purpose: str  # what the key encrypts; also its logical and alias name
 
 
 class DataKey(pulumi.ComponentResource):
     """One rotating symmetric key and a readable alias for it."""
 
-    def __init__(self, name: str, args: DataKeyArgs,
+    def __init__(self, name: str, args: DataKeyArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:aws:DataKey", name, None, opts)
         self.key = aws.kms.Key(
-            "data", description=f"tricloud {args.stack}: data at rest",
+            args.purpose, description=f"tricloud {scope.stack}: {args.purpose} at rest",
             enable_key_rotation=True, deletion_window_in_days=30,
-            opts=pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=self),
-                                              data_store_options(args.protect)))
-        aws.kms.Alias("data", name=f"alias/{names.stack_name(args.stack, 'data')}",
-                      target_key_id=self.key.key_id, opts=pulumi.ResourceOptions(parent=self))
+            opts=scope.data(self))
+        aws.kms.Alias(args.purpose, name=f"alias/{names.stack_name(scope.stack, args.purpose)}",
+                      target_key_id=self.key.key_id, opts=scope.child(self))
         self.arn = self.key.arn
         self.register_outputs({"key_arn": self.key.arn})

@@ -33,7 +33,7 @@ def _digest(*parts: str, length: int = 17) -> str:
 
 
 @dataclass(frozen=True)
-class AwsMockResponder:
+class MockResponder:
     """Computed state per resource type, and answers for the invokes the AWS package uses."""
 
     platform: PlatformConfig

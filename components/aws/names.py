@@ -8,19 +8,18 @@ stack, so two stacks in one account never collide and a reviewer can tell whose 
 
 from __future__ import annotations
 
-from components.naming import (
-    AWS_IAM_ROLE,
-    AWS_LOG_GROUP,
-    AWS_RESOURCE,
-    S3_BUCKET,
-    physical_name,
-)
+from components.naming import NameRule, physical_name
 from components.tags import PROJECT
+
+BUCKET = NameRule(63)
+RESOURCE = NameRule(63)  # RDS identifiers, ECS families, SQS/SNS/ECR names
+IAM_ROLE = NameRule(64)
+LOG_GROUP = NameRule(512, allowed="a-z0-9-/._")
 
 
 def stack_name(stack: str, purpose: str) -> str:
     """``tricloud-<stack>-<purpose>``, shortened from the left so the purpose stays readable."""
-    return physical_name(AWS_RESOURCE, PROJECT, stack, purpose)
+    return physical_name(RESOURCE, PROJECT, stack, purpose)
 
 
 def task_family(stack: str) -> str:
@@ -30,17 +29,17 @@ def task_family(stack: str) -> str:
 
 
 def role_name(stack: str, purpose: str) -> str:
-    return physical_name(AWS_IAM_ROLE, PROJECT, stack, purpose)
+    return physical_name(IAM_ROLE, PROJECT, stack, purpose)
 
 
 def bucket_name(stack: str, zone: str, account_id: str) -> str:
     """S3 names are global across all AWS accounts: hash the account with the stack."""
-    return physical_name(S3_BUCKET, PROJECT, stack, zone, unique_for=f"{account_id}/{stack}")
+    return physical_name(BUCKET, PROJECT, stack, zone, unique_for=f"{account_id}/{stack}")
 
 
 def log_group_name(kind: str, stack: str, purpose: str) -> str:
     """``/tricloud/<stack>/<kind>/<purpose>``: one prefix per stack, easy to scope and to find."""
-    return "/" + "/".join(physical_name(AWS_LOG_GROUP, p) for p in (PROJECT, stack, kind, purpose))
+    return "/" + "/".join(physical_name(LOG_GROUP, p) for p in (PROJECT, stack, kind, purpose))
 
 
 def rds_log_group_name(identifier: str, log: str) -> str:

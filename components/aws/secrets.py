@@ -13,28 +13,27 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import names
+from components.aws.scope import Scope
 
 RECOVERY_WINDOW_DAYS = 7
 
 
 @dataclass(frozen=True)
 class SecretsArgs:
-    stack: str
     source_database_url: pulumi.Output[str]
-    kms_key_arn: pulumi.Input[str] | None
 
 
 class Secrets(pulumi.ComponentResource):
     """The source database URL as a Secrets Manager secret (KMS-encrypted with our key in prod)."""
 
-    def __init__(self, name: str, args: SecretsArgs,
+    def __init__(self, name: str, args: SecretsArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:aws:Secrets", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = scope.child(self)
         self.source = aws.secretsmanager.Secret(
-            "source-url", name=f"{names.stack_name(args.stack, 'source-url')}",
+            "source-url", name=f"{names.stack_name(scope.stack, 'source-url')}",
             description="libpq URL of the OLTP source the pipeline ingests from",
-            kms_key_id=args.kms_key_arn, recovery_window_in_days=RECOVERY_WINDOW_DAYS,
+            kms_key_id=scope.kms_key_arn, recovery_window_in_days=RECOVERY_WINDOW_DAYS,
             opts=child)
         aws.secretsmanager.SecretVersion(
             "source-url", secret_id=self.source.id,

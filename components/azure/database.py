@@ -14,9 +14,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization, dbforpostgresql
 
-from components.azure.scope import AzureScope
-from config.enums import Cloud
-from config.sizes import database_machine
+from components.azure.scope import Scope
 
 POSTGRES_VERSION = "17"
 PORT = 5432
@@ -31,12 +29,11 @@ SERVER_PARAMETERS = {
 
 @dataclass(frozen=True)
 class DatabaseArgs:
-    scope: AzureScope
     subnet_id: pulumi.Input[str]
     private_dns_zone_id: pulumi.Input[str]
 
 
-class AzureDatabase(pulumi.ComponentResource):
+class Database(pulumi.ComponentResource):
     """Password, Flexible Server, TLS parameters, the warehouse database, a delete lock in prod."""
 
     host: pulumi.Output[str]
@@ -46,13 +43,12 @@ class AzureDatabase(pulumi.ComponentResource):
     password: pulumi.Output[str]
     server_id: pulumi.Output[str]
 
-    def __init__(self, name: str, args: DatabaseArgs,
+    def __init__(self, name: str, args: DatabaseArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:azure:Database", name, None, opts)
-        scope = args.scope
         ctx = scope.ctx
         db = ctx.platform.database
-        machine = database_machine(Cloud.AZURE, db.size)
+        machine = ctx.database_machine
         rg = scope.resource_group_name
 
         # Only characters that survive a libpq URL and shell quoting unescaped.
@@ -79,7 +75,7 @@ class AzureDatabase(pulumi.ComponentResource):
                 public_network_access="Disabled"),
             tags=scope.tags,
             opts=pulumi.ResourceOptions.merge(
-                scope.data_opts(self),
+                scope.data(self),
                 pulumi.ResourceOptions(additional_secret_outputs=["administratorLoginPassword"])))
         # Parameters are applied one after another: the server accepts one update at a time.
         previous: list[pulumi.Resource] = []
@@ -87,16 +83,16 @@ class AzureDatabase(pulumi.ComponentResource):
             previous = [dbforpostgresql.Configuration(
                 parameter.replace("_", "-"), resource_group_name=rg, server_name=server.name,
                 configuration_name=parameter, value=value, source="user-override",
-                opts=scope.opts(self, depends_on=previous))]
+                opts=scope.child(self, depends_on=previous))]
         database = dbforpostgresql.Database(
             DATABASE, resource_group_name=rg, server_name=server.name, database_name=DATABASE,
             charset="UTF8", collation="en_US.utf8",
-            opts=scope.data_opts(self, depends_on=previous))
+            opts=scope.data(self, depends_on=previous))
         if ctx.protect_data:
             authorization.ManagementLockByScope(
                 "warehouse-lock", scope=server.id, level="CanNotDelete",
                 notes="tricloud: the prod warehouse cannot be deleted while this lock exists.",
-                opts=scope.opts(self))
+                opts=scope.child(self))
 
         self.host = server.fully_qualified_domain_name
         self.port = pulumi.Output.from_input(PORT)

@@ -14,18 +14,18 @@ import pulumi
 from pulumi_azure_native import authorization, managedidentity
 
 from components.azure import roles
-from components.azure.scope import AzureScope
+from components.azure.scope import Scope
+from components.scope import renamed
 
 
 @dataclass(frozen=True)
-class IdentityArgs:
-    scope: AzureScope
+class IdentitiesArgs:
     container_ids: Mapping[str, pulumi.Input[str]]
     vault_id: pulumi.Input[str]
     registry_id: pulumi.Input[str]
 
 
-class AzureJobIdentity(pulumi.ComponentResource):
+class Identities(pulumi.ComponentResource):
     """The identity and its role assignments; ``grants`` lets the job wait for them."""
 
     id: pulumi.Output[str]
@@ -33,13 +33,13 @@ class AzureJobIdentity(pulumi.ComponentResource):
     principal_id: pulumi.Output[str]
     grants: list[authorization.RoleAssignment]
 
-    def __init__(self, name: str, args: IdentityArgs,
+    def __init__(self, name: str, args: IdentitiesArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("tricloud:azure:JobIdentity", name, None, opts)
-        scope = args.scope
+        super().__init__("tricloud:azure:Identities", name, None,
+                         renamed(opts, "tricloud:azure:JobIdentity"))
         identity = managedidentity.UserAssignedIdentity(
             "job", resource_group_name=scope.resource_group_name, location=scope.location,
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))
         wanted: dict[str, tuple[str, pulumi.Input[str]]] = {
             **{f"blob-{zone}": (roles.STORAGE_BLOB_DATA_CONTRIBUTOR, cid)
                for zone, cid in args.container_ids.items()},
@@ -53,7 +53,7 @@ class AzureJobIdentity(pulumi.ComponentResource):
                 principal_type="ServicePrincipal",
                 role_definition_id=scope.arm_id(roles.definition_path(role)),
                 description=f"tricloud {scope.ctx.stack}: pipeline job ({grant})",
-                opts=scope.opts(self))
+                opts=scope.child(self))
             for grant, (role, target) in wanted.items()
         ]
         self.id = identity.id

@@ -64,7 +64,7 @@ def _guid(*parts: str) -> str:
 
 
 @dataclass(frozen=True)
-class AzureMockResponder:
+class MockResponder:
     platform: PlatformConfig
 
     def resource_state(self, type_: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:

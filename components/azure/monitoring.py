@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import monitor
 
-from components.azure.scope import AzureScope
+from components.azure.scope import Scope
 
 # Reasons Container Apps logs when an execution ends without success.
 FAILURE_REASONS = ("BackoffLimitExceeded", "DeadlineExceeded", "JobFailed")
@@ -32,21 +32,19 @@ def failed_executions_query(job_name: str) -> str:
 
 @dataclass(frozen=True)
 class MonitoringArgs:
-    scope: AzureScope
     workspace_id: pulumi.Input[str]
     job_name: pulumi.Input[str]
 
 
-class AzureMonitoring(pulumi.ComponentResource):
+class Monitoring(pulumi.ComponentResource):
     """Action group with the stack's alert e-mails, and the scheduled query rule."""
 
     action_group_id: pulumi.Output[str]
     alert_id: pulumi.Output[str]
 
-    def __init__(self, name: str, args: MonitoringArgs,
+    def __init__(self, name: str, args: MonitoringArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:azure:Monitoring", name, None, opts)
-        scope = args.scope
         ctx = scope.ctx
         rg = scope.resource_group_name
         group = monitor.ActionGroup(
@@ -56,7 +54,7 @@ class AzureMonitoring(pulumi.ComponentResource):
                 monitor.MicrosoftCommonEmailReceiverArgs(
                     name=f"email-{i}", email_address=email, use_common_alert_schema=True)
                 for i, email in enumerate(ctx.platform.alerts.emails)],
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))
         alert = monitor.ScheduledQueryRule(
             "job-failed", resource_group_name=rg, location=scope.location, kind="LogAlert",
             display_name=f"tricloud {ctx.stack}: pipeline job failed",
@@ -71,7 +69,7 @@ class AzureMonitoring(pulumi.ComponentResource):
                     number_of_evaluation_periods=1, min_failing_periods_to_alert=1))]),
             auto_mitigate=True,
             actions=monitor.ActionsArgs(action_groups=[group.id]),
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))
         self.action_group_id = group.id
         self.alert_id = alert.id
         self.register_outputs({"action_group_id": self.action_group_id,

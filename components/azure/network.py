@@ -13,7 +13,7 @@ from ipaddress import IPv4Network
 import pulumi
 from pulumi_azure_native import network, privatedns
 
-from components.azure.scope import AzureScope
+from components.azure.scope import Scope
 from config.addressing import SubnetRequest, allocate
 from config.enums import NatMode
 
@@ -30,7 +30,6 @@ POSTGRES_ZONE_SUFFIX = "private.postgres.database.azure.com"
 
 @dataclass(frozen=True)
 class NetworkArgs:
-    scope: AzureScope
     cidr: IPv4Network
     nat: NatMode
 
@@ -44,7 +43,7 @@ def deny_internet_inbound() -> network.SecurityRuleArgs:
         description="Nothing in this VNet accepts traffic from the internet.")
 
 
-class AzureNetwork(pulumi.ComponentResource):
+class Network(pulumi.ComponentResource):
     """VNet, two delegated subnets each behind an NSG, and the PostgreSQL private DNS zone."""
 
     vnet_id: pulumi.Output[str]
@@ -54,21 +53,20 @@ class AzureNetwork(pulumi.ComponentResource):
     # The job's fixed egress address, for the source database's allow-list ("" without NAT).
     egress_ip: pulumi.Output[str]
 
-    def __init__(self, name: str, args: NetworkArgs,
+    def __init__(self, name: str, args: NetworkArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:azure:Network", name, None, opts)
-        scope = args.scope
         plan = allocate(args.cidr, SUBNETS)
         rg = scope.resource_group_name
 
         vnet = network.VirtualNetwork(
             "vnet", resource_group_name=rg, location=scope.location,
             address_space=network.AddressSpaceArgs(address_prefixes=[str(args.cidr)]),
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))
         groups = {
             tier: network.NetworkSecurityGroup(
                 f"{tier}-nsg", resource_group_name=rg, location=scope.location,
-                security_rules=[deny_internet_inbound()], tags=scope.tags, opts=scope.opts(self))
+                security_rules=[deny_internet_inbound()], tags=scope.tags, opts=scope.child(self))
             for tier in ("apps", "database")
         }
         egress = self._nat_gateway(scope, args.nat)
@@ -81,7 +79,7 @@ class AzureNetwork(pulumi.ComponentResource):
             service_endpoints=[network.ServiceEndpointPropertiesFormatArgs(service=s)
                                for s in APPS_SERVICE_ENDPOINTS],
             nat_gateway=network.SubResourceArgs(id=egress.id) if egress else None,
-            opts=scope.opts(self))
+            opts=scope.child(self))
         # Subnets of one VNet are written one at a time: Azure rejects concurrent updates.
         database = network.Subnet(
             "database", resource_group_name=rg, virtual_network_name=vnet.name,
@@ -91,16 +89,16 @@ class AzureNetwork(pulumi.ComponentResource):
                                                 service_name=DATABASE_DELEGATION)],
             # The database never initiates connections out of the VNet.
             default_outbound_access=False,
-            opts=scope.opts(self, depends_on=[apps]))
+            opts=scope.child(self, depends_on=[apps]))
         zone = privatedns.PrivateZone(
             "postgres-dns", resource_group_name=rg, location="global",
             private_zone_name=f"{scope.ctx.stack}.{POSTGRES_ZONE_SUFFIX}",
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))
         link = privatedns.VirtualNetworkLink(
             "postgres-dns-link", resource_group_name=rg, location="global",
             private_zone_name=zone.name, registration_enabled=False,
             virtual_network=privatedns.SubResourceArgs(id=vnet.id),
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))
 
         self.egress_ip = (self._egress_ip.ip_address.apply(lambda ip: ip or "")
                           if egress else pulumi.Output.from_input(""))
@@ -115,7 +113,7 @@ class AzureNetwork(pulumi.ComponentResource):
             "postgres_dns_zone_id": self.postgres_dns_zone_id, "egress_ip": self.egress_ip,
         })
 
-    def _nat_gateway(self, scope: AzureScope, mode: NatMode) -> network.NatGateway | None:
+    def _nat_gateway(self, scope: Scope, mode: NatMode) -> network.NatGateway | None:
         """Egress for the job (it reads the external OLTP source) through a fixed public IP.
 
         A subnet takes one NAT gateway, so ``single`` and ``per_zone`` both get one; ``none``
@@ -128,9 +126,9 @@ class AzureNetwork(pulumi.ComponentResource):
             "egress-ip", resource_group_name=rg, location=scope.location,
             sku=network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
             public_ip_allocation_method="Static", public_ip_address_version="IPv4",
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))
         return network.NatGateway(
             "egress", resource_group_name=rg, location=scope.location,
             sku=network.NatGatewaySkuArgs(name="Standard"), idle_timeout_in_minutes=10,
             public_ip_addresses=[network.SubResourceArgs(id=self._egress_ip.id)],
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))

@@ -7,33 +7,26 @@ compute (waits for the identity's grants) -> monitoring (watches the job).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_docker_build as docker_build
 import pulumi_random as random
 from pulumi_azure_native import authorization, resources
 
-from components.azure.compute import AzureCompute, ComputeArgs
-from components.azure.database import AzureDatabase, DatabaseArgs
-from components.azure.iam import AzureJobIdentity, IdentityArgs
-from components.azure.monitoring import AzureMonitoring, MonitoringArgs
-from components.azure.network import AzureNetwork, NetworkArgs
-from components.azure.registry import AzureRegistry, RegistryArgs
-from components.azure.scope import AzureScope
-from components.azure.secrets import AzureSecrets, SecretsArgs, vault_secret_name
-from components.azure.storage import AzureStorage, StorageArgs
+from components.azure.database import Database, DatabaseArgs
+from components.azure.iam import Identities, IdentitiesArgs
+from components.azure.image_registry import ImageRegistry, ImageRegistryArgs
+from components.azure.job import Job, JobArgs
+from components.azure.monitoring import Monitoring, MonitoringArgs
+from components.azure.network import Network, NetworkArgs
+from components.azure.scope import Scope
+from components.azure.secrets import Secrets, SecretsArgs, vault_secret_name
+from components.azure.storage import Storage, StorageArgs
 from components.context import StackContext
-from components.contract import (
-    PlatformOutputs,
-    identity_environment,
-    job_environment,
-    secret_environment,
-)
+from components.contract import JobData, PlatformOutputs, job_environment, secret_variables
 
 
-class AzurePlatform(pulumi.ComponentResource):
+class Platform(pulumi.ComponentResource):
     """Everything one Azure stack runs, under one explicit provider and one resource group."""
 
     outputs: PlatformOutputs
@@ -50,51 +43,47 @@ class AzurePlatform(pulumi.ComponentResource):
             f"tricloud-{ctx.stack}", location=ctx.platform.region, tags=ctx.tags,
             opts=pulumi.ResourceOptions(parent=self, provider=provider))
         own = pulumi.ResourceOptions(parent=self)
-        scope = AzureScope(ctx=ctx, provider=provider, resource_group_name=group.name,
-                           location=ctx.platform.region,
-                           subscription_id=client.subscription_id, tenant_id=client.tenant_id,
-                           random_provider=random.Provider("random", opts=own),
-                           image_provider=docker_build.Provider("docker-build", opts=own))
+        scope = Scope(ctx=ctx, provider=provider, resource_group_name=group.name,
+                      location=ctx.platform.region,
+                      subscription_id=client.subscription_id, tenant_id=client.tenant_id,
+                      random_provider=random.Provider("random", opts=own),
+                      image_provider=docker_build.Provider("docker-build", opts=own))
         child = pulumi.ResourceOptions(parent=self)
 
-        net = AzureNetwork("network", NetworkArgs(
-            scope, ctx.platform.network.cidr, ctx.platform.network.nat), child)
-        lake = AzureStorage("storage", StorageArgs(scope, net.apps_subnet_id), child)
-        db = AzureDatabase("database", DatabaseArgs(
-            scope, net.database_subnet_id, net.postgres_dns_zone_id), child)
-        values = secret_environment(source_url=ctx.source_database_url,
-                                    warehouse_password=db.password)
-        vault = AzureSecrets("secrets", SecretsArgs(
-            scope, net.apps_subnet_id,
-            {vault_secret_name(k): v for k, v in values.items()}), child)
-        secret_uris: Mapping[str, pulumi.Output[str]] = {
-            k: vault.secret_uris[vault_secret_name(k)] for k in values}
-        registry = AzureRegistry("registry", RegistryArgs(scope), child)
-        identity = AzureJobIdentity("identity", IdentityArgs(
-            scope, lake.container_ids, vault.vault_id, registry.registry_id), child)
-        plain_env = {**job_environment(
+        net = Network("network", NetworkArgs(
+            ctx.platform.network.cidr, ctx.platform.network.nat), scope, child)
+        lake = Storage("storage", StorageArgs(ctx.platform.storage, net.apps_subnet_id), scope,
+                       child)
+        db = Database("database", DatabaseArgs(
+            net.database_subnet_id, net.postgres_dns_zone_id), scope, child)
+        # The vault holds one secret per secret variable of the contract, named after it.
+        secret_values = {"source_secret_ref": ctx.source_database_url,
+                         "warehouse_secret_ref": db.password}
+        vault_names = {v.output: vault_secret_name(v.name) for v in secret_variables("azure")}
+        vault = Secrets("secrets", SecretsArgs(
+            net.apps_subnet_id,
+            {name: secret_values[output] for output, name in vault_names.items()}), scope, child)
+        registry = ImageRegistry("registry", ImageRegistryArgs(
+            keep_images=ctx.platform.images.keep), scope, child)
+        identity = Identities("identity", IdentitiesArgs(
+            lake.container_ids, vault.vault_id, registry.registry_id), scope, child)
+        data = JobData(
             raw_storage_uri=lake.uris["raw"], processed_storage_uri=lake.uris["processed"],
             warehouse_host=db.host, warehouse_port=db.port, warehouse_database=db.database,
-            warehouse_user=db.user, environment=ctx.platform.environment.value),
-            **identity_environment("azure", AZURE_CLIENT_ID=identity.client_id)}
-        compute = AzureCompute("compute", ComputeArgs(
-            scope=scope, subnet_id=net.apps_subnet_id, identity_id=identity.id,
+            warehouse_user=db.user,
+            warehouse_secret_ref=vault.secret_uris[vault_names["warehouse_secret_ref"]],
+            source_secret_ref=vault.secret_uris[vault_names["source_secret_ref"]],
+            environment=ctx.platform.environment.value, identity_client_id=identity.client_id)
+        environment = job_environment(ctx.platform.cloud.value, data)
+        compute = Job("compute", JobArgs(
+            subnet_id=net.apps_subnet_id, identity_id=identity.id,
             login_server=registry.login_server, image=registry.image_ref,
-            plain_env=plain_env, secret_env=secret_uris, grants=identity.grants), child)
-        AzureMonitoring("monitoring", MonitoringArgs(
-            scope, compute.workspace_id, compute.job_name), child)
+            environment=environment.plain, secrets=environment.secrets, grants=identity.grants),
+            scope, child)
+        Monitoring("monitoring", MonitoringArgs(compute.workspace_id, compute.job_name),
+                   scope, child)
 
         self.outputs = PlatformOutputs(
-            raw_storage_uri=lake.uris["raw"],
-            processed_storage_uri=lake.uris["processed"],
-            warehouse_host=db.host,
-            warehouse_port=db.port,
-            warehouse_database=db.database,
-            warehouse_user=db.user,
-            warehouse_secret_ref=secret_uris["TRICLOUD_WAREHOUSE_PASSWORD"],
-            source_secret_ref=secret_uris["TRICLOUD_SOURCE_URL"],
-            job_name=compute.job_name,
-            image_repository=registry.repository,
-            schedule=pulumi.Output.from_input(ctx.platform.pipeline.schedule),
-        )
+            data, job_name=compute.job_name, image_repository=registry.repository,
+            schedule=ctx.platform.pipeline.schedule)
         self.register_outputs(self.outputs.as_dict())

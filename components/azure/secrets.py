@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import keyvault
 
-from components.azure.scope import AzureScope
-from components.naming import AZURE_KEY_VAULT, physical_name
+from components.azure import names
+from components.azure.scope import Scope
+from components.naming import physical_name
 
 
 def vault_secret_name(env_var: str) -> str:
@@ -25,13 +26,12 @@ def vault_secret_name(env_var: str) -> str:
 
 @dataclass(frozen=True)
 class SecretsArgs:
-    scope: AzureScope
     apps_subnet_id: pulumi.Input[str]
     # Key Vault secret name -> its value (a Pulumi secret).
     values: Mapping[str, pulumi.Input[str]]
 
 
-class AzureSecrets(pulumi.ComponentResource):
+class Secrets(pulumi.ComponentResource):
     """The vault and one secret per entry of ``SecretsArgs.values``."""
 
     vault_id: pulumi.Output[str]
@@ -39,15 +39,14 @@ class AzureSecrets(pulumi.ComponentResource):
     # Key Vault secret name -> its versionless URI (what Container Apps references).
     secret_uris: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, args: SecretsArgs,
+    def __init__(self, name: str, args: SecretsArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:azure:Secrets", name, None, opts)
-        scope = args.scope
         ctx = scope.ctx
         rg = scope.resource_group_name
         vault = keyvault.Vault(
             "vault", resource_group_name=rg, location=scope.location,
-            vault_name=physical_name(AZURE_KEY_VAULT, "tc", ctx.stack, unique_for=ctx.stack),
+            vault_name=physical_name(names.KEY_VAULT, "tc", ctx.stack, unique_for=ctx.stack),
             properties=keyvault.VaultPropertiesArgs(
                 tenant_id=scope.tenant_id,
                 sku=keyvault.SkuArgs(family="A", name="standard"),
@@ -63,14 +62,14 @@ class AzureSecrets(pulumi.ComponentResource):
                     default_action="Deny", bypass="AzureServices",
                     virtual_network_rules=[keyvault.VirtualNetworkRuleArgs(
                         id=args.apps_subnet_id)])),
-            tags=scope.tags, opts=scope.data_opts(self))
+            tags=scope.tags, opts=scope.data(self))
         secrets = {
             secret_name: keyvault.Secret(
                 secret_name, resource_group_name=rg, vault_name=vault.name,
                 secret_name=secret_name,
                 properties=keyvault.SecretPropertiesArgs(
                     value=pulumi.Output.secret(value), content_type="text/plain"),
-                tags=scope.tags, opts=scope.opts(self))
+                tags=scope.tags, opts=scope.child(self))
             for secret_name, value in args.values.items()
         }
 

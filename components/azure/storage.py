@@ -2,7 +2,10 @@
 
 Everything authenticates with Entra ID (shared keys off, so a leaked key or SAS cannot exist),
 the data plane admits only the stack's apps subnet, and versioning plus soft delete make an
-overwrite or a delete recoverable for the stack's recovery window.
+overwrite or a delete recoverable for the stack's recovery window. A management policy deletes a
+previous version once it is ``storage.noncurrent_version_days`` old, so versioning does not keep
+(and bill) every overwritten object forever; uncommitted blocks of an unfinished upload need no
+rule, Azure discards them after 7 days.
 """
 
 from __future__ import annotations
@@ -12,15 +15,17 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization, storage
 
-from components.azure.scope import AzureScope
-from components.naming import AZURE_STORAGE_ACCOUNT, physical_name
+from components.azure import names
+from components.azure.scope import Scope
+from components.naming import physical_name
+from config.schema import StorageConfig
 
 ZONES = ("raw", "processed")
 
 
 @dataclass(frozen=True)
 class StorageArgs:
-    scope: AzureScope
+    retention: StorageConfig  # how long previous versions are kept
     apps_subnet_id: pulumi.Input[str]
 
 
@@ -29,7 +34,7 @@ def abfs_uri(container: str, account: str) -> str:
     return f"abfs://{container}@{account}.dfs.core.windows.net/"
 
 
-class AzureStorage(pulumi.ComponentResource):
+class Storage(pulumi.ComponentResource):
     """Storage account, blob data protection, the two containers, a delete lock in prod."""
 
     account_name: pulumi.Output[str]
@@ -37,17 +42,16 @@ class AzureStorage(pulumi.ComponentResource):
     container_ids: dict[str, pulumi.Output[str]]
     uris: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, args: StorageArgs,
+    def __init__(self, name: str, args: StorageArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:azure:Storage", name, None, opts)
-        scope = args.scope
         ctx = scope.ctx
         rg = scope.resource_group_name
         # Zone-redundant in prod so a zone outage does not stop the pipeline; LRS is enough in dev.
         sku = "Standard_ZRS" if ctx.is_prod else "Standard_LRS"
         account = storage.StorageAccount(
             "lake", resource_group_name=rg, location=scope.location,
-            account_name=physical_name(AZURE_STORAGE_ACCOUNT, "tc", ctx.stack,
+            account_name=physical_name(names.STORAGE_ACCOUNT, "tc", ctx.stack,
                                        unique_for=ctx.stack),
             kind="StorageV2", sku=storage.SkuArgs(name=sku), access_tier="Hot",
             enable_https_traffic_only=True, minimum_tls_version="TLS1_2",
@@ -62,7 +66,7 @@ class AzureStorage(pulumi.ComponentResource):
                 key_source="Microsoft.Storage", require_infrastructure_encryption=True,
                 services=storage.EncryptionServicesArgs(
                     blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"))),
-            tags=scope.tags, opts=scope.data_opts(self))
+            tags=scope.tags, opts=scope.data(self))
         # The recovery window of blobs follows the database's: one notion of "how far back".
         days = ctx.platform.database.backup_retention_days
         service = storage.BlobServiceProperties(
@@ -71,18 +75,31 @@ class AzureStorage(pulumi.ComponentResource):
             delete_retention_policy=storage.DeleteRetentionPolicyArgs(enabled=True, days=days),
             container_delete_retention_policy=storage.DeleteRetentionPolicyArgs(
                 enabled=True, days=days),
-            opts=scope.opts(self))
+            opts=scope.child(self))
+        storage.ManagementPolicy(
+            "lifecycle", resource_group_name=rg, account_name=account.name,
+            management_policy_name="default",
+            policy=storage.ManagementPolicySchemaArgs(rules=[storage.ManagementPolicyRuleArgs(
+                name="expire-previous-versions", enabled=True, type="Lifecycle",
+                definition=storage.ManagementPolicyDefinitionArgs(
+                    filters=storage.ManagementPolicyFilterArgs(blob_types=["blockBlob"]),
+                    actions=storage.ManagementPolicyActionArgs(
+                        version=storage.ManagementPolicyVersionArgs(
+                            delete=storage.DateAfterCreationArgs(
+                                days_after_creation_greater_than=(
+                                    args.retention.noncurrent_version_days))))))]),
+            opts=scope.child(self, depends_on=[service]))
         containers = {
             zone: storage.BlobContainer(
                 zone, resource_group_name=rg, account_name=account.name, container_name=zone,
-                public_access="None", opts=scope.data_opts(self, depends_on=[service]))
+                public_access="None", opts=scope.data(self, depends_on=[service]))
             for zone in ZONES
         }
         if ctx.protect_data:
             authorization.ManagementLockByScope(
                 "lake-lock", scope=account.id, level="CanNotDelete",
                 notes="tricloud: the prod data lake cannot be deleted while this lock exists.",
-                opts=scope.opts(self))
+                opts=scope.child(self))
 
         self.account_name = account.name
         self.account_id = account.id

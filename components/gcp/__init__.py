@@ -1,1 +1,8 @@
-"""GCP platform components (pulumi-gcp); imported only when a stack chooses GCP."""
+"""GCP platform components (pulumi-gcp); imported only when a stack chooses GCP.
+
+Like every cloud package it offers the registry ``platform.Platform``, ``mocks.MockResponder``
+and the SDK it brings in (``SDK_MODULE``); this file stays free of imports so the package's
+pure modules load without the SDK.
+"""
+
+SDK_MODULE = "pulumi_gcp"

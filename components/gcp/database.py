@@ -13,9 +13,8 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
-from components.gcp.scope import GcpScope
+from components.gcp.scope import Scope
 from config.schema import DatabaseConfig
-from config.sizes import database_machine
 
 POSTGRES_VERSION = "POSTGRES_16"
 PORT = 5432
@@ -47,11 +46,11 @@ class Database(pulumi.ComponentResource):
     database: pulumi.Output[str]
     user: pulumi.Output[str]
 
-    def __init__(self, name: str, args: DatabaseArgs, scope: GcpScope,
+    def __init__(self, name: str, args: DatabaseArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Database", name, None, opts)
         cfg = args.config
-        machine = database_machine(scope.ctx.platform.cloud, cfg.size)
+        machine = scope.ctx.database_machine
         self.instance = gcp.sql.DatabaseInstance(
             "warehouse",
             database_version=POSTGRES_VERSION, region=scope.region,

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
-from components.naming import GCP_SERVICE_ACCOUNT, physical_name
+from components.gcp import names
+from components.gcp.scope import Scope
+from components.naming import physical_name
 
 BUCKET_ROLE = "roles/storage.objectUser"  # objects only: read, create, overwrite (watermarks)
 SECRET_ROLE = "roles/secretmanager.secretAccessor"
@@ -38,17 +39,17 @@ class Identities(pulumi.ComponentResource):
     # The job must not be created before it can read its secrets: Cloud Run checks on deploy.
     grants: list[pulumi.Resource]
 
-    def __init__(self, name: str, args: IdentitiesArgs, scope: GcpScope,
+    def __init__(self, name: str, args: IdentitiesArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Identities", name, None, opts)
         stack = scope.ctx.stack
         self.job = gcp.serviceaccount.Account(
-            "job", account_id=physical_name(GCP_SERVICE_ACCOUNT, stack, "job"),
+            "job", account_id=physical_name(names.SERVICE_ACCOUNT, stack, "job"),
             display_name=f"tricloud {stack}: pipeline job",
             description="Runs the ETL job; scoped to this stack's buckets and secrets",
             opts=scope.child(self))
         self.scheduler = gcp.serviceaccount.Account(
-            "scheduler", account_id=physical_name(GCP_SERVICE_ACCOUNT, stack, "scheduler"),
+            "scheduler", account_id=physical_name(names.SERVICE_ACCOUNT, stack, "scheduler"),
             display_name=f"tricloud {stack}: job scheduler",
             description="Used by Cloud Scheduler only to start the pipeline job",
             opts=scope.child(self))

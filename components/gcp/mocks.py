@@ -22,7 +22,7 @@ def _digits(text: str, length: int = 12) -> str:
 
 
 @dataclass(frozen=True)
-class GcpMockResponder:
+class MockResponder:
     platform: PlatformConfig
 
     @property

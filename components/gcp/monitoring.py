@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
-from components.naming import GCP_LOG_BUCKET, physical_name
+from components.gcp import names
+from components.gcp.scope import Scope
+from components.naming import physical_name
 
 SYSTEM_LOG = "run.googleapis.com%2Fvarlog%2Fsystem"
 
@@ -40,13 +41,13 @@ def failure_filter(project: str, job_name: str) -> str:
 class Monitoring(pulumi.ComponentResource):
     """Log bucket + sink, failure metric, e-mail channels and the alert policy."""
 
-    def __init__(self, name: str, args: MonitoringArgs, scope: GcpScope,
+    def __init__(self, name: str, args: MonitoringArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Monitoring", name, None, opts)
         project = scope.project
         bucket = gcp.logging.ProjectBucketConfig(
             "job-logs", project=project, location=scope.region,
-            bucket_id=physical_name(GCP_LOG_BUCKET, "tricloud", scope.ctx.stack, "jobs"),
+            bucket_id=physical_name(names.LOG_BUCKET, "tricloud", scope.ctx.stack, "jobs"),
             retention_days=args.log_retention_days,
             description="Logs of the tricloud pipeline job", opts=scope.child(self))
         gcp.logging.ProjectSink(
@@ -57,7 +58,7 @@ class Monitoring(pulumi.ComponentResource):
             opts=scope.child(self))
         metric = gcp.logging.Metric(
             "job-failures", project=project,
-            name=physical_name(GCP_LOG_BUCKET, "tricloud", scope.ctx.stack, "job-failures"),
+            name=physical_name(names.LOG_BUCKET, "tricloud", scope.ctx.stack, "job-failures"),
             description="Failed executions of the tricloud pipeline job",
             filter=pulumi.Output.from_input(args.job_name).apply(
                 lambda job: failure_filter(project, job)),

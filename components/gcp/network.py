@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
+from components.gcp.scope import Scope
 from config.addressing import SubnetRequest, allocate
 from config.enums import NatMode
 
@@ -45,7 +45,7 @@ class Network(pulumi.ComponentResource):
     subnet: gcp.compute.Subnetwork
     private_services: gcp.servicenetworking.Connection
 
-    def __init__(self, name: str, args: NetworkArgs, scope: GcpScope,
+    def __init__(self, name: str, args: NetworkArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Network", name, None, opts)
         plan = address_plan(args.cidr)

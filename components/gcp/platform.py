@@ -13,27 +13,26 @@ import pulumi_gcp as gcp
 import pulumi_random as random
 
 from components.context import StackContext
-from components.contract import PlatformOutputs, job_environment, secret_environment
-from components.gcp.compute import JobArgs, PipelineJob
+from components.contract import JobData, PlatformOutputs, job_environment
 from components.gcp.database import PORT, Database, DatabaseArgs
 from components.gcp.iam import Identities, IdentitiesArgs
+from components.gcp.image_registry import ImageRegistry, ImageRegistryArgs
+from components.gcp.job import Job, JobArgs, Schedule, ScheduleArgs
 from components.gcp.monitoring import Monitoring, MonitoringArgs
 from components.gcp.network import Network, NetworkArgs
-from components.gcp.registry import ImageRegistry
-from components.gcp.schedule import Schedule, ScheduleArgs
-from components.gcp.scope import GcpScope
+from components.gcp.scope import Scope
 from components.gcp.secrets import (
     SOURCE_URL,
     WAREHOUSE_PASSWORD,
     Secrets,
     SecretsArgs,
 )
-from components.gcp.services import ProjectServices
+from components.gcp.services import ProjectServices, ProjectServicesArgs
 from components.gcp.storage import Storage, StorageArgs
 from components.tags import as_gcp_labels
 
 
-class GcpPlatform(pulumi.ComponentResource):
+class Platform(pulumi.ComponentResource):
     """Everything one GCP stack runs, in the project and region of its config."""
 
     outputs: PlatformOutputs
@@ -49,16 +48,17 @@ class GcpPlatform(pulumi.ComponentResource):
             "gcp", project=cfg.gcp.project, region=cfg.region, default_labels=labels,
             opts=pulumi.ResourceOptions(parent=self))
         mine = pulumi.ResourceOptions(parent=self)
-        base = GcpScope(ctx=ctx, provider=provider, project=cfg.gcp.project,
-                        region=cfg.region, labels=labels,
-                        random_provider=random.Provider("random", opts=mine),
-                        image_provider=docker_build.Provider("docker-build", opts=mine))
-        services = ProjectServices("services", base, opts=mine)
+        base = Scope(ctx=ctx, provider=provider, project=cfg.gcp.project,
+                      region=cfg.region, labels=labels,
+                      random_provider=random.Provider("random", opts=mine),
+                      image_provider=docker_build.Provider("docker-build", opts=mine))
+        services = ProjectServices("services", ProjectServicesArgs(), base, opts=mine)
         scope = base.with_after(*services.services)
 
         network = Network("network", NetworkArgs(cidr=cfg.network.cidr, nat=cfg.network.nat),
                           scope, opts=mine)
-        storage = Storage("storage", StorageArgs(customer_managed_key=ctx.is_prod), scope,
+        storage = Storage("storage", StorageArgs(
+            customer_managed_key=ctx.is_prod, retention=cfg.storage), scope,
                           opts=mine)
         database = Database("database", DatabaseArgs(
             config=cfg.database, network_id=network.network.id,
@@ -68,21 +68,21 @@ class GcpPlatform(pulumi.ComponentResource):
             warehouse_password=database.password), scope, opts=mine)
         identities = Identities("identities", IdentitiesArgs(
             buckets=storage.buckets, secrets=secrets.secrets), scope, opts=mine)
-        images = ImageRegistry("images", scope, opts=mine)
+        images = ImageRegistry("images", ImageRegistryArgs(keep_images=cfg.images.keep), scope,
+                               opts=mine)
 
-        environment = job_environment(
+        data = JobData(
             raw_storage_uri=storage.uris["raw"], processed_storage_uri=storage.uris["processed"],
             warehouse_host=database.host, warehouse_port=PORT,
             warehouse_database=database.database, warehouse_user=database.user,
-            environment=cfg.environment.value)
-        job = PipelineJob("job", JobArgs(
+            warehouse_secret_ref=secrets.secrets[WAREHOUSE_PASSWORD].id,
+            source_secret_ref=secrets.secrets[SOURCE_URL].id, environment=cfg.environment.value)
+        environment = job_environment(cfg.cloud.value, data)
+        job = Job("job", JobArgs(
             pipeline=cfg.pipeline, image=images.image_ref,
             service_account=identities.job.email,
             network=network.network.id, subnet=network.subnet.id,
-            environment=environment,
-            secret_environment=secret_environment(
-                source_url=secrets.secrets[SOURCE_URL].id,
-                warehouse_password=secrets.secrets[WAREHOUSE_PASSWORD].id),
+            environment=environment.plain, secrets=environment.secrets,
             grants=identities.grants), scope, opts=mine)
         schedule = Schedule("schedule", ScheduleArgs(
             cron=cfg.pipeline.schedule, job=job.job, scheduler=identities.scheduler),
@@ -92,16 +92,6 @@ class GcpPlatform(pulumi.ComponentResource):
             log_retention_days=cfg.monitoring.log_retention_days), scope, opts=mine)
 
         self.outputs = PlatformOutputs(
-            raw_storage_uri=storage.uris["raw"],
-            processed_storage_uri=storage.uris["processed"],
-            warehouse_host=database.host,
-            warehouse_port=pulumi.Output.from_input(PORT),
-            warehouse_database=database.database,
-            warehouse_user=database.user,
-            warehouse_secret_ref=secrets.secrets[WAREHOUSE_PASSWORD].id,
-            source_secret_ref=secrets.secrets[SOURCE_URL].id,
-            job_name=job.job.name,
-            image_repository=images.repository,
-            schedule=schedule.trigger.schedule,
-        )
+            data, job_name=job.job.name, image_repository=images.repository,
+            schedule=schedule.trigger.schedule)
         self.register_outputs(self.outputs.as_dict())

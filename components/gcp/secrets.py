@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
-from components.naming import GCP_SECRET, physical_name
+from components.gcp import names
+from components.gcp.scope import Scope
+from components.naming import physical_name
 
 SOURCE_URL = "source-url"
 WAREHOUSE_PASSWORD = "warehouse-password"
@@ -29,7 +30,7 @@ class Secrets(pulumi.ComponentResource):
 
     secrets: dict[str, gcp.secretmanager.Secret]
 
-    def __init__(self, name: str, args: SecretsArgs, scope: GcpScope,
+    def __init__(self, name: str, args: SecretsArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Secrets", name, None, opts)
         values = {SOURCE_URL: args.source_database_url,
@@ -38,7 +39,7 @@ class Secrets(pulumi.ComponentResource):
         for purpose, value in values.items():
             secret = gcp.secretmanager.Secret(
                 purpose,
-                secret_id=physical_name(GCP_SECRET, "tricloud", scope.ctx.stack, purpose),
+                secret_id=physical_name(names.SECRET, "tricloud", scope.ctx.stack, purpose),
                 replication=gcp.secretmanager.SecretReplicationArgs(
                     user_managed=gcp.secretmanager.SecretReplicationUserManagedArgs(
                         replicas=[gcp.secretmanager.SecretReplicationUserManagedReplicaArgs(

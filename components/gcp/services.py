@@ -7,10 +7,13 @@ They are never disabled on destroy: other workloads in the project may rely on t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
+from components.gcp.scope import Scope
 
 # Every API a resource of this package calls; the tests compare the plan against this list.
 REQUIRED_SERVICES: tuple[str, ...] = (
@@ -29,12 +32,17 @@ REQUIRED_SERVICES: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class ProjectServicesArgs:
+    apis: Sequence[str] = REQUIRED_SERVICES
+
+
 class ProjectServices(pulumi.ComponentResource):
     """One ``projects.Service`` per required API."""
 
     services: list[gcp.projects.Service]
 
-    def __init__(self, name: str, scope: GcpScope,
+    def __init__(self, name: str, args: ProjectServicesArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:ProjectServices", name, None, opts)
         self.services = [
@@ -42,6 +50,6 @@ class ProjectServices(pulumi.ComponentResource):
                 api.split(".", 1)[0], project=scope.project, service=api,
                 disable_on_destroy=False, disable_dependent_services=False,
                 opts=scope.child(self))
-            for api in REQUIRED_SERVICES
+            for api in args.apis
         ]
         self.register_outputs({"services": [s.service for s in self.services]})

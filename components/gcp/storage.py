@@ -12,34 +12,37 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.kms import StorageKey
-from components.gcp.scope import GcpScope
-from components.naming import GCS_BUCKET, physical_name
+from components.gcp import names
+from components.gcp.keys import DataKey, DataKeyArgs
+from components.gcp.scope import Scope
+from components.naming import physical_name
+from config.schema import StorageConfig
 
 ZONES: tuple[str, ...] = ("raw", "processed")
-NONCURRENT_DAYS = 30
 NEWER_VERSIONS_KEPT = 3
-MULTIPART_DAYS = 7
 
 
 @dataclass(frozen=True)
 class StorageArgs:
     customer_managed_key: bool
+    retention: StorageConfig  # how long old versions and unfinished uploads are kept
 
 
-def lifecycle_rules() -> list[gcp.storage.BucketLifecycleRuleArgs]:
+def lifecycle_rules(retention: StorageConfig) -> list[gcp.storage.BucketLifecycleRuleArgs]:
     """Old versions expire; abandoned multipart uploads are cleaned up."""
     delete = gcp.storage.BucketLifecycleRuleActionArgs(type="Delete")
     return [
         gcp.storage.BucketLifecycleRuleArgs(
             action=delete, condition=gcp.storage.BucketLifecycleRuleConditionArgs(
-                days_since_noncurrent_time=NONCURRENT_DAYS, with_state="ARCHIVED")),
+                days_since_noncurrent_time=retention.noncurrent_version_days,
+                with_state="ARCHIVED")),
         gcp.storage.BucketLifecycleRuleArgs(
             action=delete, condition=gcp.storage.BucketLifecycleRuleConditionArgs(
                 num_newer_versions=NEWER_VERSIONS_KEPT, with_state="ARCHIVED")),
         gcp.storage.BucketLifecycleRuleArgs(
             action=gcp.storage.BucketLifecycleRuleActionArgs(type="AbortIncompleteMultipartUpload"),
-            condition=gcp.storage.BucketLifecycleRuleConditionArgs(age=MULTIPART_DAYS)),
+            condition=gcp.storage.BucketLifecycleRuleConditionArgs(
+                age=retention.incomplete_upload_days)),
     ]
 
 
@@ -49,25 +52,26 @@ class Storage(pulumi.ComponentResource):
     buckets: dict[str, gcp.storage.Bucket]
     uris: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, args: StorageArgs, scope: GcpScope,
+    def __init__(self, name: str, args: StorageArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:Storage", name, None, opts)
         encryption = None
         waits: list[pulumi.Resource] = []
         if args.customer_managed_key:
-            key = StorageKey("storage-key", scope, opts=pulumi.ResourceOptions(parent=self))
+            key = DataKey("storage-key", DataKeyArgs(purpose="storage"), scope,
+                          opts=pulumi.ResourceOptions(parent=self))
             encryption = gcp.storage.BucketEncryptionArgs(default_kms_key_name=key.key.id)
             waits.append(key.binding)  # the agent must hold the key before the bucket uses it
         protect = scope.ctx.protect_data
         self.buckets = {
             zone: gcp.storage.Bucket(
                 zone,
-                name=physical_name(GCS_BUCKET, "tricloud", scope.ctx.stack, zone,
+                name=physical_name(names.BUCKET, "tricloud", scope.ctx.stack, zone,
                                    unique_for=f"{scope.project}/{scope.ctx.stack}"),
                 location=scope.region, storage_class="STANDARD",
                 uniform_bucket_level_access=True, public_access_prevention="enforced",
                 versioning=gcp.storage.BucketVersioningArgs(enabled=True),
-                lifecycle_rules=lifecycle_rules(), encryption=encryption,
+                lifecycle_rules=lifecycle_rules(args.retention), encryption=encryption,
                 force_destroy=not protect, labels={**scope.labels, "zone": zone},
                 opts=scope.data(self, depends_on=waits))
             for zone in ZONES

@@ -97,7 +97,7 @@ def test_final_stage_has_no_build_tools_and_installs_nothing(stages):
 
 
 def test_runs_as_the_uid_the_platforms_run_it_as(stages):
-    from components.aws.compute import RUN_AS
+    from components.aws.job import RUN_AS
 
     final = stages[-1]
     user = final.last("USER")

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from components.contract import SECRET_ENV_VARS, job_environment
+from components.contract import JobData, job_environment
 from pipeline.settings import ENV_VARS
 from tests.container import dockerfile
 from tests.container.test_lock import lock_pins
@@ -53,18 +53,18 @@ def _image_env(venv: Path, tmp: Path, home: Path) -> dict[str, str]:
 def _platform_env(dirs: Path, port: int, source_db: str, warehouse_db: str) -> dict[str, str]:
     """What every cloud's job definition sets, by the contract's own names; only the values are
     local. The embedded server has no TLS, so sslmode is `prefer` where the clouds `require`."""
-    plain = job_environment(raw_storage_uri=(dirs / "raw").as_uri(),
-                            processed_storage_uri=(dirs / "processed").as_uri(),
-                            warehouse_host="127.0.0.1", warehouse_port=port,
-                            warehouse_database=warehouse_db, warehouse_user="postgres",
-                            environment="dev")
-    env = {k: v for k, v in plain.items() if isinstance(v, str)}
+    contract = job_environment("aws", JobData(
+        raw_storage_uri=(dirs / "raw").as_uri(),
+        processed_storage_uri=(dirs / "processed").as_uri(),
+        warehouse_host="127.0.0.1", warehouse_port=port, warehouse_database=warehouse_db,
+        warehouse_user="postgres", warehouse_secret_ref="unused", source_secret_ref="unused",
+        environment="dev"))
+    env = {k: v for k, v in contract.plain.items() if isinstance(v, str)}
     env["TRICLOUD_WAREHOUSE_PORT"] = str(port)
     env["TRICLOUD_WAREHOUSE_SSLMODE"] = "prefer"
     secrets = {"TRICLOUD_SOURCE_URL": f"postgresql://postgres@127.0.0.1:{port}/{source_db}",
                "TRICLOUD_WAREHOUSE_PASSWORD": "unused-with-trust-auth"}
-    required = {v.name for v in ENV_VARS if v.required_in_cloud}
-    assert set(secrets) == set(SECRET_ENV_VARS) & required and set(env) == set(plain)
+    assert set(secrets) == set(contract.secrets) and set(env) == set(contract.plain)
     return {**env, **secrets}
 
 

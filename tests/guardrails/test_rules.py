@@ -193,3 +193,15 @@ def test_a_wildcard_resource_is_not_a_wildcard_action(synth):
 def test_a_deny_with_a_wildcard_action_is_fine(synth):
     policy = first(synth("prod-aws"), "aws:s3/bucketPolicy:BucketPolicy", "raw")
     assert '"s3:*"' in policy.inputs["policy"] and '"Deny"' in policy.inputs["policy"]
+
+
+def test_dig_reads_mappings_lists_and_json_text_alike():
+    from tricloud.guardrails.read import dig
+
+    inputs = {"rules": [{"days": 30}], "policy": '{"Statement": [{"Effect": "Deny"}]}',
+              "name": "abc"}
+    assert dig(inputs, "rules.0.days") == 30
+    assert dig(inputs, "policy.Statement.0.Effect") == "Deny"
+    assert dig(inputs, "rules.1.days") is None
+    assert dig(inputs, "name.0") is None  # a string is not a list
+    assert dig({"0": "zero"}, "0") == "zero"  # a numeric key of a mapping stays a key

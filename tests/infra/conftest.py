@@ -28,3 +28,17 @@ def stacks_of(cloud: str) -> list[str]:
 def synth() -> Callable[[str], object]:
     """``synth("dev-aws")`` -> the StackPlan of that stack file (cached per session)."""
     return _synth
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking ``plan`` runs once per stack of its module's ``CLOUD`` (every stack when
+    the module names none), so each assertion holds on dev and prod alike."""
+    if "plan" in metafunc.fixturenames:
+        cloud = getattr(metafunc.module, "CLOUD", None)
+        metafunc.parametrize("plan", stacks_of(cloud) if cloud else ALL_STACKS, indirect=True)
+
+
+@pytest.fixture
+def plan(request: pytest.FixtureRequest, synth: Callable[[str], object]) -> object:
+    """The StackPlan of the stack this test instance runs on (see ``pytest_generate_tests``)."""
+    return synth(request.param)

@@ -1,9 +1,8 @@
-"""Lookups every cloud's infra tests use (no tests here)."""
+"""Lookups every cloud's infra tests use."""
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from config.loader import load_stack_file
 from config.schema import PlatformConfig
@@ -30,15 +29,3 @@ def by_name(plan: StackPlan, type_: str, name: str) -> PlannedResource:
     found = [r for r in plan.of_type(type_) if r.name == name]
     assert len(found) == 1, f"{plan.stack}: expected one {type_} named {name}, found {found}"
     return found[0]
-
-
-def dig(value: Any, *path: str | int) -> Any:
-    """``inputs["a"]["b"][0]`` without KeyErrors: a missing step yields ``None``."""
-    for step in path:
-        if isinstance(value, dict):
-            value = value.get(step)
-        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
-            value = value[step]
-        else:
-            return None
-    return value

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.test_aws_support import AWS_STACKS
+from tests.infra.support_aws import AWS_STACKS
 
 ROOT = Path(__file__).resolve().parents[2]
 CREDENTIAL_VARS = ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE")

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from components.aws.plans import eventbridge_cron
-from components.contract import SECRET_ENV_VARS
+from components.contract import secret_variables
 from pipeline.settings import ENV_VAR_NAMES, ENV_VARS
-from tests.infra.test_aws_support import (
-    AWS_STACKS,
+from tests.infra.support_aws import (
     by_name,
     container,
     id_of,
@@ -19,12 +16,11 @@ from tests.infra.test_aws_support import (
     state_of,
 )
 
+CLOUD = "aws"
+
+SECRET_ENV_VARS = {v.name for v in secret_variables("aws")}
+
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-
-
-@pytest.fixture(params=AWS_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 def test_repository_scans_on_push_with_immutable_tags_and_a_lifecycle(plan):
@@ -66,7 +62,7 @@ def test_job_environment_is_exactly_the_pipeline_contract(plan):
     box = container(plan)
     plain = {e["name"] for e in box["environment"]}
     secret = {s["name"] for s in box["secrets"]}
-    assert secret == set(SECRET_ENV_VARS)
+    assert secret == SECRET_ENV_VARS
     assert not plain & secret
     assert plain | secret <= ENV_VAR_NAMES
     assert plain | secret >= {v.name for v in ENV_VARS if v.required_in_cloud}

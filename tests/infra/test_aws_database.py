@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config.sizes import database_machine
-from tests.infra.test_aws_support import (
-    AWS_STACKS,
+from tests.infra.support_aws import (
     by_name,
     id_of,
     is_prod,
@@ -14,12 +13,9 @@ from tests.infra.test_aws_support import (
     state_of,
 )
 
+CLOUD = "aws"
+
 INSTANCE = "aws:rds/instance:Instance"
-
-
-@pytest.fixture(params=AWS_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 @pytest.fixture

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from components.aws.iam import UNSCOPABLE_ACTIONS
 from components.aws.mocks import ACCOUNT_ID
-from tests.infra.test_aws_support import (
-    AWS_STACKS,
+from tests.infra.support_aws import (
     as_list,
     by_name,
     is_stack_arn,
@@ -19,13 +16,10 @@ from tests.infra.test_aws_support import (
     statements,
 )
 
+CLOUD = "aws"
+
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-
-
-@pytest.fixture(params=AWS_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 def _allows(plan, role):

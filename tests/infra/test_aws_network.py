@@ -7,16 +7,13 @@ from ipaddress import IPv4Network
 import pytest
 
 from components.aws.plans import public_zone_count, subnet_plan
-from tests.infra.test_aws_support import AWS_STACKS, by_name, id_of, platform_of
+from tests.infra.support_aws import by_name, id_of, platform_of
+
+CLOUD = "aws"
 
 OPEN = {"0.0.0.0/0", "::/0"}
 SUBNET = "aws:ec2/subnet:Subnet"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-
-
-@pytest.fixture(params=AWS_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 def _tier(plan, tier):

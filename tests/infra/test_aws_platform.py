@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from components.contract import OUTPUT_NAMES
 from components.tags import standard_tags
-from tests.infra.test_aws_support import (
-    AWS_STACKS,
+from tests.infra.support_aws import (
     PLATFORM_TYPE,
     PROVIDER_TYPE,
     aws_resources,
     platform_of,
 )
 
+CLOUD = "aws"
+
 DATA_STORES = {"aws:s3/bucket:Bucket", "aws:rds/instance:Instance", "aws:kms/key:Key"}
 COMPONENTS = {"Network", "SecurityGroups", "Storage", "Bucket", "Secrets", "Database",
-              "Monitoring", "ImageRegistry", "TaskRoles", "Compute", "SchedulerRole"}
-
-
-@pytest.fixture(params=AWS_STACKS)
-def plan(request, synth):
-    return synth(request.param)
+              "Monitoring", "ImageRegistry", "Identities", "Job", "SchedulerRole"}
 
 
 def test_one_component_per_concern_under_the_platform(plan):

@@ -6,14 +6,11 @@ import json
 
 import pytest
 
-from tests.infra.test_aws_support import AWS_STACKS, by_name, is_prod, state_of
+from tests.infra.support_aws import by_name, is_prod, state_of
+
+CLOUD = "aws"
 
 ZONES = ("raw", "processed")
-
-
-@pytest.fixture(params=AWS_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 def _setting(plan, kind, zone):

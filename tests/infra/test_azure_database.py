@@ -2,74 +2,69 @@
 
 from __future__ import annotations
 
-import pytest
-
 from components.azure.database import POSTGRES_VERSION
 from config.enums import Cloud
 from config.sizes import database_machine
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
+from tests.infra.support_azure import AZ, arm_id, platform_of
 from tricloud.plan import SECRET
 
-pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
+CLOUD = "azure"
 SERVER = f"{AZ}:dbforpostgresql:Server"
 
 
-def server(synth, stack):
-    return synth(stack).one(SERVER).inputs
+def server(plan):
+    return plan.one(SERVER).inputs
 
 
-def test_server_has_no_public_access_and_no_firewall_rules(synth, stack):
-    plan = synth(stack)
-    assert server(synth, stack)["network"]["publicNetworkAccess"] == "Disabled"
+def test_server_has_no_public_access_and_no_firewall_rules(plan):
+    assert server(plan)["network"]["publicNetworkAccess"] == "Disabled"
     assert not [r for r in plan.resources if "FirewallRule" in r.type]
 
 
-def test_server_is_vnet_integrated_through_the_delegated_subnet_and_private_zone(synth, stack):
-    plan = synth(stack)
-    network = server(synth, stack)["network"]
+def test_server_is_vnet_integrated_through_the_delegated_subnet_and_private_zone(plan):
+    network = server(plan)["network"]
     assert network["delegatedSubnetResourceId"] == arm_id(plan, f"{AZ}:network:Subnet", "database")
     assert network["privateDnsZoneArmResourceId"] == arm_id(plan, f"{AZ}:privatedns:PrivateZone")
 
 
-def test_server_runs_a_current_major_version(synth, stack):
-    assert int(server(synth, stack)["version"]) >= 16
-    assert server(synth, stack)["version"] == POSTGRES_VERSION
+def test_server_runs_a_current_major_version(plan):
+    assert int(server(plan)["version"]) >= 16
+    assert server(plan)["version"] == POSTGRES_VERSION
 
 
-def test_ssl_is_required(synth, stack):
+def test_ssl_is_required(plan):
     params = {c.inputs["configurationName"]: c.inputs["value"]
-              for c in synth(stack).of_type(f"{AZ}:dbforpostgresql:Configuration")}
+              for c in plan.of_type(f"{AZ}:dbforpostgresql:Configuration")}
     assert params["require_secure_transport"] == "on"
     assert params["ssl_min_protocol_version"] == "TLSv1.2"
 
 
-def test_backup_retention_comes_from_the_environment(synth, stack):
-    backup = server(synth, stack)["backup"]
-    assert backup["backupRetentionDays"] == platform_of(stack).database.backup_retention_days
+def test_backup_retention_comes_from_the_environment(plan):
+    backup = server(plan)["backup"]
+    assert backup["backupRetentionDays"] == platform_of(plan.stack).database.backup_retention_days
 
 
-def test_backups_are_geo_redundant_in_prod_only(synth, stack):
-    expected = "Enabled" if stack.startswith("prod") else "Disabled"
-    assert server(synth, stack)["backup"]["geoRedundantBackup"] == expected
+def test_backups_are_geo_redundant_in_prod_only(plan):
+    expected = "Enabled" if plan.stack.startswith("prod") else "Disabled"
+    assert server(plan)["backup"]["geoRedundantBackup"] == expected
 
 
-def test_high_availability_is_zone_redundant_when_configured(synth, stack):
-    ha = platform_of(stack).database.high_availability
-    assert server(synth, stack)["highAvailability"]["mode"] == (
+def test_high_availability_is_zone_redundant_when_configured(plan):
+    ha = platform_of(plan.stack).database.high_availability
+    assert server(plan)["highAvailability"]["mode"] == (
         "ZoneRedundant" if ha else "Disabled")
 
 
-def test_size_and_storage_come_from_the_config(synth, stack):
-    db = platform_of(stack).database
+def test_size_and_storage_come_from_the_config(plan):
+    db = platform_of(plan.stack).database
     machine = database_machine(Cloud.AZURE, db.size)
-    inputs = server(synth, stack)
+    inputs = server(plan)
     assert inputs["sku"] == {"name": machine.name, "tier": machine.tier}
     assert inputs["storage"]["storageSizeGB"] == db.storage_gb
 
 
-def test_admin_password_is_generated_and_only_a_secret(synth, stack):
-    plan = synth(stack)
-    assert server(synth, stack)["administratorLoginPassword"] == SECRET
+def test_admin_password_is_generated_and_only_a_secret(plan):
+    assert server(plan)["administratorLoginPassword"] == SECRET
     password = plan.one("random:index/randomPassword:RandomPassword").inputs
     assert password["length"] >= 24
     secrets = {s.inputs["secretName"]: s.inputs["properties"]["value"]
@@ -77,6 +72,6 @@ def test_admin_password_is_generated_and_only_a_secret(synth, stack):
     assert secrets["tricloud-warehouse-password"] == SECRET
 
 
-def test_the_warehouse_database_exists(synth, stack):
-    db = synth(stack).one(f"{AZ}:dbforpostgresql:Database").inputs
+def test_the_warehouse_database_exists(plan):
+    db = plan.one(f"{AZ}:dbforpostgresql:Database").inputs
     assert db["databaseName"] == "warehouse" and db["charset"] == "UTF8"

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from components.azure import roles
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, mocked_state
+from tests.infra.support_azure import AZ, arm_id, mocked_state
 
-pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
+CLOUD = "azure"
 ASSIGNMENT = f"{AZ}:authorization:RoleAssignment"
 IDENTITY = f"{AZ}:managedidentity:UserAssignedIdentity"
 
 
-def test_every_assignment_is_to_the_jobs_identity(synth, stack):
-    plan = synth(stack)
+def test_every_assignment_is_to_the_jobs_identity(plan):
     principal = mocked_state(plan, plan.one(IDENTITY))["principalId"]
     assignments = plan.of_type(ASSIGNMENT)
     assert assignments
@@ -24,8 +21,7 @@ def test_every_assignment_is_to_the_jobs_identity(synth, stack):
         assert a.inputs["principalType"] == "ServicePrincipal"
 
 
-def test_each_role_is_on_the_narrowest_scope_of_this_stack(synth, stack):
-    plan = synth(stack)
+def test_each_role_is_on_the_narrowest_scope_of_this_stack(plan):
     containers = {arm_id(plan, f"{AZ}:storage:BlobContainer", z) for z in ("raw", "processed")}
     expected = {
         *{(roles.STORAGE_BLOB_DATA_CONTRIBUTOR, c) for c in containers},
@@ -38,21 +34,20 @@ def test_each_role_is_on_the_narrowest_scope_of_this_stack(synth, stack):
     assert len(plan.of_type(ASSIGNMENT)) == len(expected)
 
 
-def test_role_definitions_are_built_in_roles_of_the_subscription(synth, stack):
-    for a in synth(stack).of_type(ASSIGNMENT):
+def test_role_definitions_are_built_in_roles_of_the_subscription(plan):
+    for a in plan.of_type(ASSIGNMENT):
         role_id = a.inputs["roleDefinitionId"]
         assert role_id.startswith("/subscriptions/")
         assert role_id.endswith(tuple(roles.ALLOWED))
 
 
-def test_no_owner_or_contributor_anywhere(synth, stack):
-    text = json.dumps([r.inputs for r in synth(stack).resources])
+def test_no_owner_or_contributor_anywhere(plan):
+    text = json.dumps([r.inputs for r in plan.resources])
     assert roles.OWNER not in text
     assert roles.CONTRIBUTOR not in text
 
 
-def test_the_job_runs_as_the_identity(synth, stack):
-    plan = synth(stack)
+def test_the_job_runs_as_the_identity(plan):
     identity_id = arm_id(plan, IDENTITY)
     job = plan.one(f"{AZ}:app:Job").inputs
     assert job["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [identity_id]}

@@ -1,6 +1,7 @@
-"""The Azure inventory: resource types and counts per stack, checked in and compared on every run.
+"""The Azure inventory: resource types and counts per stack, and the values of the
+security-relevant inputs (PINNED), checked in and compared on every run.
 
-When a change to the inventory is intended, regenerate the table below with:
+When a change to either is intended, regenerate the tables below with:
 
     .venv/bin/python -m tests.infra.test_azure_inventory
 
@@ -11,8 +12,32 @@ from __future__ import annotations
 
 import pytest
 
-from tests.infra.inventory import assert_matches, regenerate
-from tests.infra.test_azure_support import AZURE_STACKS
+from tests.infra.inventory import assert_matches, assert_values, regenerate
+from tests.infra.support_azure import AZURE_STACKS
+
+# The inputs whose values are pinned below: what keeps the stack private, encrypted,
+# recoverable and retained. A changed default shows as a diff of VALUES.
+PINNED: dict[str, tuple[str, ...]] = {
+    "azure-native:storage:StorageAccount": (
+        "enableHttpsTrafficOnly", "minimumTlsVersion", "allowBlobPublicAccess",
+        "allowSharedKeyAccess", "allowCrossTenantReplication", "networkRuleSet.defaultAction",
+        "encryption.requireInfrastructureEncryption", "sku.name"),
+    "azure-native:storage:BlobServiceProperties": (
+        "isVersioningEnabled", "deleteRetentionPolicy.days", "containerDeleteRetentionPolicy.days"),
+    "azure-native:storage:BlobContainer": ("publicAccess",),
+    "azure-native:storage:ManagementPolicy": (
+        "policy.rules.0.definition.actions.version.delete.daysAfterCreationGreaterThan",),
+    "azure-native:keyvault:Vault": (
+        "properties.enableRbacAuthorization", "properties.enablePurgeProtection",
+        "properties.softDeleteRetentionInDays", "properties.networkAcls.defaultAction"),
+    "azure-native:dbforpostgresql:Server": (
+        "network.publicNetworkAccess", "backup.backupRetentionDays", "backup.geoRedundantBackup",
+        "highAvailability.mode"),
+    "azure-native:dbforpostgresql:Configuration": ("value",),
+    "azure-native:containerregistry:Registry": ("adminUserEnabled", "anonymousPullEnabled"),
+    "azure-native:operationalinsights:Workspace": ("retentionInDays",),
+    "azure-native:authorization:ManagementLockByScope": ("level",),
+}
 
 # BEGIN INVENTORY (generated)
 EXPECTED: dict[str, dict[str, int]] = {
@@ -21,6 +46,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "azure-native:app:ManagedEnvironment": 1,
         "azure-native:authorization:RoleAssignment": 4,
         "azure-native:containerregistry:Registry": 1,
+        "azure-native:containerregistry:Task": 1,
         "azure-native:dbforpostgresql:Configuration": 2,
         "azure-native:dbforpostgresql:Database": 1,
         "azure-native:dbforpostgresql:Server": 1,
@@ -40,19 +66,20 @@ EXPECTED: dict[str, dict[str, int]] = {
         "azure-native:resources:ResourceGroup": 1,
         "azure-native:storage:BlobContainer": 2,
         "azure-native:storage:BlobServiceProperties": 1,
+        "azure-native:storage:ManagementPolicy": 1,
         "azure-native:storage:StorageAccount": 1,
         "docker-build:index:Image": 1,
         "pulumi:providers:azure-native": 1,
         "pulumi:providers:docker-build": 1,
         "pulumi:providers:random": 1,
         "random:index/randomPassword:RandomPassword": 1,
-        "tricloud:azure:Compute": 1,
         "tricloud:azure:Database": 1,
-        "tricloud:azure:JobIdentity": 1,
+        "tricloud:azure:Identities": 1,
+        "tricloud:azure:ImageRegistry": 1,
+        "tricloud:azure:Job": 1,
         "tricloud:azure:Monitoring": 1,
         "tricloud:azure:Network": 1,
         "tricloud:azure:Platform": 1,
-        "tricloud:azure:Registry": 1,
         "tricloud:azure:Secrets": 1,
         "tricloud:azure:Storage": 1,
     },
@@ -62,6 +89,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "azure-native:authorization:ManagementLockByScope": 2,
         "azure-native:authorization:RoleAssignment": 4,
         "azure-native:containerregistry:Registry": 1,
+        "azure-native:containerregistry:Task": 1,
         "azure-native:dbforpostgresql:Configuration": 2,
         "azure-native:dbforpostgresql:Database": 1,
         "azure-native:dbforpostgresql:Server": 1,
@@ -81,29 +109,100 @@ EXPECTED: dict[str, dict[str, int]] = {
         "azure-native:resources:ResourceGroup": 1,
         "azure-native:storage:BlobContainer": 2,
         "azure-native:storage:BlobServiceProperties": 1,
+        "azure-native:storage:ManagementPolicy": 1,
         "azure-native:storage:StorageAccount": 1,
         "docker-build:index:Image": 1,
         "pulumi:providers:azure-native": 1,
         "pulumi:providers:docker-build": 1,
         "pulumi:providers:random": 1,
         "random:index/randomPassword:RandomPassword": 1,
-        "tricloud:azure:Compute": 1,
         "tricloud:azure:Database": 1,
-        "tricloud:azure:JobIdentity": 1,
+        "tricloud:azure:Identities": 1,
+        "tricloud:azure:ImageRegistry": 1,
+        "tricloud:azure:Job": 1,
         "tricloud:azure:Monitoring": 1,
         "tricloud:azure:Network": 1,
         "tricloud:azure:Platform": 1,
-        "tricloud:azure:Registry": 1,
         "tricloud:azure:Secrets": 1,
         "tricloud:azure:Storage": 1,
     },
 }
 # END INVENTORY
 
+# BEGIN VALUES (generated; see the module docstring)
+VALUES: dict[str, dict[str, object]] = {
+    "dev-azure": {
+        "containerregistry:Registry registry adminUserEnabled": False,
+        "containerregistry:Registry registry anonymousPullEnabled": False,
+        "dbforpostgresql:Configuration require-secure-transport value": "on",
+        "dbforpostgresql:Configuration ssl-min-protocol-version value": "TLSv1.2",
+        "dbforpostgresql:Server dev-azure-warehouse backup.backupRetentionDays": 7,
+        "dbforpostgresql:Server dev-azure-warehouse backup.geoRedundantBackup": "Disabled",
+        "dbforpostgresql:Server dev-azure-warehouse highAvailability.mode": "Disabled",
+        "dbforpostgresql:Server dev-azure-warehouse network.publicNetworkAccess": "Disabled",
+        "keyvault:Vault vault properties.enablePurgeProtection": True,
+        "keyvault:Vault vault properties.enableRbacAuthorization": True,
+        "keyvault:Vault vault properties.networkAcls.defaultAction": "Deny",
+        "keyvault:Vault vault properties.softDeleteRetentionInDays": 7,
+        "operationalinsights:Workspace logs retentionInDays": 14,
+        "storage:BlobContainer processed publicAccess": "None",
+        "storage:BlobContainer raw publicAccess": "None",
+        "storage:BlobServiceProperties blob-protection containerDeleteRetentionPolicy.days": 7,
+        "storage:BlobServiceProperties blob-protection deleteRetentionPolicy.days": 7,
+        "storage:BlobServiceProperties blob-protection isVersioningEnabled": True,
+        "storage:ManagementPolicy lifecycle policy.rules.0.definition.actions.version.delete.daysAfterCreationGreaterThan": 30,  # noqa: E501
+        "storage:StorageAccount lake allowBlobPublicAccess": False,
+        "storage:StorageAccount lake allowCrossTenantReplication": False,
+        "storage:StorageAccount lake allowSharedKeyAccess": False,
+        "storage:StorageAccount lake enableHttpsTrafficOnly": True,
+        "storage:StorageAccount lake encryption.requireInfrastructureEncryption": True,
+        "storage:StorageAccount lake minimumTlsVersion": "TLS1_2",
+        "storage:StorageAccount lake networkRuleSet.defaultAction": "Deny",
+        "storage:StorageAccount lake sku.name": "Standard_LRS",
+    },
+    "prod-azure": {
+        "authorization:ManagementLockByScope lake-lock level": "CanNotDelete",
+        "authorization:ManagementLockByScope warehouse-lock level": "CanNotDelete",
+        "containerregistry:Registry registry adminUserEnabled": False,
+        "containerregistry:Registry registry anonymousPullEnabled": False,
+        "dbforpostgresql:Configuration require-secure-transport value": "on",
+        "dbforpostgresql:Configuration ssl-min-protocol-version value": "TLSv1.2",
+        "dbforpostgresql:Server prod-azure-warehouse backup.backupRetentionDays": 30,
+        "dbforpostgresql:Server prod-azure-warehouse backup.geoRedundantBackup": "Enabled",
+        "dbforpostgresql:Server prod-azure-warehouse highAvailability.mode": "ZoneRedundant",
+        "dbforpostgresql:Server prod-azure-warehouse network.publicNetworkAccess": "Disabled",
+        "keyvault:Vault vault properties.enablePurgeProtection": True,
+        "keyvault:Vault vault properties.enableRbacAuthorization": True,
+        "keyvault:Vault vault properties.networkAcls.defaultAction": "Deny",
+        "keyvault:Vault vault properties.softDeleteRetentionInDays": 90,
+        "operationalinsights:Workspace logs retentionInDays": 90,
+        "storage:BlobContainer processed publicAccess": "None",
+        "storage:BlobContainer raw publicAccess": "None",
+        "storage:BlobServiceProperties blob-protection containerDeleteRetentionPolicy.days": 30,
+        "storage:BlobServiceProperties blob-protection deleteRetentionPolicy.days": 30,
+        "storage:BlobServiceProperties blob-protection isVersioningEnabled": True,
+        "storage:ManagementPolicy lifecycle policy.rules.0.definition.actions.version.delete.daysAfterCreationGreaterThan": 30,  # noqa: E501
+        "storage:StorageAccount lake allowBlobPublicAccess": False,
+        "storage:StorageAccount lake allowCrossTenantReplication": False,
+        "storage:StorageAccount lake allowSharedKeyAccess": False,
+        "storage:StorageAccount lake enableHttpsTrafficOnly": True,
+        "storage:StorageAccount lake encryption.requireInfrastructureEncryption": True,
+        "storage:StorageAccount lake minimumTlsVersion": "TLS1_2",
+        "storage:StorageAccount lake networkRuleSet.defaultAction": "Deny",
+        "storage:StorageAccount lake sku.name": "Standard_ZRS",
+    },
+}
+# END VALUES
+
 
 @pytest.mark.parametrize("stack", AZURE_STACKS)
 def test_inventory_matches_the_checked_in_table(synth, stack):
     assert_matches(synth(stack), EXPECTED, __name__)
+
+
+@pytest.mark.parametrize("stack", AZURE_STACKS)
+def test_security_relevant_values_match_the_checked_in_table(synth, stack):
+    assert_values(synth(stack), VALUES, PINNED, __name__)
 
 
 def test_prod_differs_from_dev_only_by_the_delete_locks():
@@ -114,4 +213,4 @@ def test_prod_differs_from_dev_only_by_the_delete_locks():
 
 
 if __name__ == "__main__":
-    regenerate(__file__, AZURE_STACKS)
+    regenerate(__file__, AZURE_STACKS, PINNED)

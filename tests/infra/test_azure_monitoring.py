@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
+from tests.infra.support_azure import AZ, arm_id, platform_of
 
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
-
-pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
+CLOUD = "azure"
 
 
-def test_action_group_mails_the_stacks_alert_emails(synth, stack):
-    group = synth(stack).one(f"{AZ}:monitor:ActionGroup").inputs
+def test_action_group_mails_the_stacks_alert_emails(plan):
+    group = plan.one(f"{AZ}:monitor:ActionGroup").inputs
     assert group["enabled"] is True
     assert len(group["groupShortName"]) <= 12
-    assert [r["emailAddress"] for r in group["emailReceivers"]] == platform_of(stack).alerts.emails
+    emails = platform_of(plan.stack).alerts.emails
+    assert [r["emailAddress"] for r in group["emailReceivers"]] == emails
 
 
-def test_failed_executions_alert_watches_the_job_and_notifies_the_group(synth, stack):
-    plan = synth(stack)
+def test_failed_executions_alert_watches_the_job_and_notifies_the_group(plan):
     rule = plan.one(f"{AZ}:monitor:ScheduledQueryRule").inputs
     job_name = plan.one(f"{AZ}:app:Job").inputs["jobName"]
     assert rule["enabled"] is True and rule["kind"] == "LogAlert"

@@ -7,14 +7,13 @@ import ipaddress
 import pytest
 
 from components.azure.network import APPS_DELEGATION, DATABASE_DELEGATION, POSTGRES_ZONE_SUFFIX
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, by_name, platform_of
+from tests.infra.support_azure import AZ, arm_id, by_name, platform_of
 
-pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
+CLOUD = "azure"
 
 
-def test_vnet_uses_the_stacks_range_and_subnets_fit_inside(synth, stack):
-    plan = synth(stack)
-    cidr = platform_of(stack).network.cidr
+def test_vnet_uses_the_stacks_range_and_subnets_fit_inside(plan):
+    cidr = platform_of(plan.stack).network.cidr
     vnet = plan.one(f"{AZ}:network:VirtualNetwork")
     assert vnet.inputs["addressSpace"]["addressPrefixes"] == [str(cidr)]
     nets = [ipaddress.ip_network(s.inputs["addressPrefix"])
@@ -25,14 +24,13 @@ def test_vnet_uses_the_stacks_range_and_subnets_fit_inside(synth, stack):
 
 @pytest.mark.parametrize(("subnet", "service"),
                          [("apps", APPS_DELEGATION), ("database", DATABASE_DELEGATION)])
-def test_subnets_are_delegated(synth, stack, subnet, service):
-    inputs = by_name(synth(stack), f"{AZ}:network:Subnet", subnet).inputs
+def test_subnets_are_delegated(plan, subnet, service):
+    inputs = by_name(plan, f"{AZ}:network:Subnet", subnet).inputs
     assert [d["serviceName"] for d in inputs["delegations"]] == [service]
 
 
 @pytest.mark.parametrize("subnet", ["apps", "database"])
-def test_every_subnet_has_an_nsg_denying_internet_inbound(synth, stack, subnet):
-    plan = synth(stack)
+def test_every_subnet_has_an_nsg_denying_internet_inbound(plan, subnet):
     inputs = by_name(plan, f"{AZ}:network:Subnet", subnet).inputs
     nsg_id = inputs["networkSecurityGroup"]["id"]
     nsg = next(g for g in plan.of_type(f"{AZ}:network:NetworkSecurityGroup")
@@ -46,21 +44,19 @@ def test_every_subnet_has_an_nsg_denying_internet_inbound(synth, stack, subnet):
     assert not allows
 
 
-def test_database_subnet_has_no_default_outbound_access(synth, stack):
-    inputs = by_name(synth(stack), f"{AZ}:network:Subnet", "database").inputs
+def test_database_subnet_has_no_default_outbound_access(plan):
+    inputs = by_name(plan, f"{AZ}:network:Subnet", "database").inputs
     assert inputs["defaultOutboundAccess"] is False
 
 
-def test_apps_subnet_egress_follows_nat_mode(synth, stack):
-    plan = synth(stack)
+def test_apps_subnet_egress_follows_nat_mode(plan):
     apps = by_name(plan, f"{AZ}:network:Subnet", "apps").inputs
     assert apps["natGateway"]["id"] == arm_id(plan, f"{AZ}:network:NatGateway")
     assert {e["service"] for e in apps["serviceEndpoints"]} == {
         "Microsoft.Storage", "Microsoft.KeyVault"}
 
 
-def test_postgres_private_dns_zone_is_linked_to_the_vnet(synth, stack):
-    plan = synth(stack)
+def test_postgres_private_dns_zone_is_linked_to_the_vnet(plan):
     zone = plan.one(f"{AZ}:privatedns:PrivateZone")
     assert zone.inputs["privateZoneName"].endswith("." + POSTGRES_ZONE_SUFFIX)
     link = plan.one(f"{AZ}:privatedns:VirtualNetworkLink")

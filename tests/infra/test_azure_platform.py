@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from components.contract import OUTPUT_NAMES
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, is_taggable, tags_of
+from tests.infra.support_azure import AZ, AZURE_STACKS, is_taggable, tags_of
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every azure-native submodule the Azure platform may load, and nothing more.
+CLOUD = "azure"
 AZURE_SUBMODULES = frozenset({
     "app", "authorization", "containerregistry", "dbforpostgresql", "keyvault",
     "managedidentity", "monitor", "network", "operationalinsights", "privatedns", "resources",
@@ -21,9 +22,7 @@ AZURE_SUBMODULES = frozenset({
 })
 
 
-@pytest.mark.parametrize("stack", AZURE_STACKS)
-def test_every_resource_is_under_the_platform_component(synth, stack):
-    plan = synth(stack)
+def test_every_resource_is_under_the_platform_component(plan):
     (root,) = [r for r in plan.resources if r.parent is None]
     assert root.type == "tricloud:azure:Platform"
     by_urn = {r.urn: r for r in plan.resources}
@@ -34,17 +33,14 @@ def test_every_resource_is_under_the_platform_component(synth, stack):
         assert seen is root, r.urn
 
 
-@pytest.mark.parametrize("stack", AZURE_STACKS)
-def test_components_use_the_azure_type_tokens(synth, stack):
-    components = {r.type for r in synth(stack).resources if not r.custom}
+def test_components_use_the_azure_type_tokens(plan):
+    components = {r.type for r in plan.resources if not r.custom}
     assert components == {f"tricloud:azure:{n}" for n in (
-        "Platform", "Network", "Storage", "Database", "Secrets", "Registry", "JobIdentity",
-        "Compute", "Monitoring")}
+        "Platform", "Network", "Storage", "Database", "Secrets", "ImageRegistry", "Identities",
+        "Job", "Monitoring")}
 
 
-@pytest.mark.parametrize("stack", AZURE_STACKS)
-def test_azure_resources_use_the_stacks_explicit_provider(synth, stack):
-    plan = synth(stack)
+def test_azure_resources_use_the_stacks_explicit_provider(plan):
     provider = plan.one("pulumi:providers:azure-native")
     assert provider.inputs["location"] == plan.region
     for r in plan.resources:
@@ -52,18 +48,15 @@ def test_azure_resources_use_the_stacks_explicit_provider(synth, stack):
             assert r.provider == provider.urn, r.urn
 
 
-@pytest.mark.parametrize("stack", AZURE_STACKS)
-def test_every_taggable_resource_carries_the_standard_tags(synth, stack):
-    plan = synth(stack)
+def test_every_taggable_resource_carries_the_standard_tags(plan):
     taggable = [r for r in plan.resources if r.type.startswith(f"{AZ}:") and is_taggable(r.type)]
     assert len(taggable) >= 15
     for r in taggable:
-        assert r.inputs.get("tags") == tags_of(stack), f"{r.type} {r.name} is not tagged"
+        assert r.inputs.get("tags") == tags_of(plan.stack), f"{r.type} {r.name} is not tagged"
 
 
-@pytest.mark.parametrize("stack", AZURE_STACKS)
-def test_every_output_is_filled(synth, stack):
-    outputs = synth(stack).outputs
+def test_every_output_is_filled(plan):
+    outputs = plan.outputs
     assert set(outputs) == set(OUTPUT_NAMES)
     assert all(v not in ("", None, "[unknown]") for v in outputs.values()), outputs
     assert outputs["raw_storage_uri"].startswith("abfs://raw@")
@@ -73,9 +66,8 @@ def test_every_output_is_filled(synth, stack):
     assert outputs["source_secret_ref"].startswith("https://")
 
 
-@pytest.mark.parametrize("stack", AZURE_STACKS)
-def test_plan_has_no_unknowns_or_none_in_names_and_scopes(synth, stack):
-    text = json.dumps([r.inputs for r in synth(stack).resources])
+def test_plan_has_no_unknowns_or_none_in_names_and_scopes(plan):
+    text = json.dumps([r.inputs for r in plan.resources])
     assert "[unknown]" not in text
     assert "null" not in text
     # A None that leaked through an f-string shows up inside an id, a URI or a name.

@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
-import pytest
+from tests.infra.support_azure import AZ, arm_id, platform_of
 
-from tests.infra.test_azure_support import AZ, AZURE_STACKS, arm_id, platform_of
-
-pytestmark = pytest.mark.parametrize("stack", AZURE_STACKS)
+CLOUD = "azure"
 ACCOUNT = f"{AZ}:storage:StorageAccount"
 
 
-def account(synth, stack):
-    return synth(stack).one(ACCOUNT).inputs
+def account(plan):
+    return plan.one(ACCOUNT).inputs
 
 
-def test_account_is_storage_v2_https_only_tls12(synth, stack):
-    inputs = account(synth, stack)
+def test_account_is_storage_v2_https_only_tls12(plan):
+    inputs = account(plan)
     assert inputs["kind"] == "StorageV2"
     assert inputs["enableHttpsTrafficOnly"] is True
     assert inputs["minimumTlsVersion"] == "TLS1_2"
 
 
-def test_blob_public_access_is_off(synth, stack):
-    assert account(synth, stack)["allowBlobPublicAccess"] is False
-    for container in synth(stack).of_type(f"{AZ}:storage:BlobContainer"):
+def test_blob_public_access_is_off(plan):
+    assert account(plan)["allowBlobPublicAccess"] is False
+    for container in plan.of_type(f"{AZ}:storage:BlobContainer"):
         assert container.inputs["publicAccess"] == "None"
 
 
-def test_shared_key_access_is_off(synth, stack):
-    inputs = account(synth, stack)
+def test_shared_key_access_is_off(plan):
+    inputs = account(plan)
     assert inputs["allowSharedKeyAccess"] is False
     assert inputs["defaultToOAuthAuthentication"] is True
 
 
-def test_network_access_is_restricted_to_the_apps_subnet(synth, stack):
-    plan = synth(stack)
+def test_network_access_is_restricted_to_the_apps_subnet(plan):
     rules = plan.one(ACCOUNT).inputs["networkRuleSet"]
     assert rules["defaultAction"] == "Deny"
     assert [r["virtualNetworkResourceId"] for r in rules["virtualNetworkRules"]] == [
@@ -42,28 +39,27 @@ def test_network_access_is_restricted_to_the_apps_subnet(synth, stack):
     assert not rules.get("ipRules")
 
 
-def test_infrastructure_encryption_is_on(synth, stack):
-    encryption = account(synth, stack)["encryption"]
+def test_infrastructure_encryption_is_on(plan):
+    encryption = account(plan)["encryption"]
     assert encryption["requireInfrastructureEncryption"] is True
     assert encryption["services"]["blob"]["enabled"] is True
 
 
-def test_versioning_and_soft_delete_keep_the_recovery_window(synth, stack):
-    service = synth(stack).one(f"{AZ}:storage:BlobServiceProperties").inputs
-    days = platform_of(stack).database.backup_retention_days
+def test_versioning_and_soft_delete_keep_the_recovery_window(plan):
+    service = plan.one(f"{AZ}:storage:BlobServiceProperties").inputs
+    days = platform_of(plan.stack).database.backup_retention_days
     assert service["isVersioningEnabled"] is True
     assert service["deleteRetentionPolicy"] == {"enabled": True, "days": days}
     assert service["containerDeleteRetentionPolicy"] == {"enabled": True, "days": days}
 
 
-def test_raw_and_processed_containers_exist(synth, stack):
-    containers = synth(stack).of_type(f"{AZ}:storage:BlobContainer")
+def test_raw_and_processed_containers_exist(plan):
+    containers = plan.of_type(f"{AZ}:storage:BlobContainer")
     assert sorted(c.inputs["containerName"] for c in containers) == ["processed", "raw"]
 
 
-def test_data_stores_are_protected_and_locked_only_when_the_stack_protects_data(synth, stack):
-    plan = synth(stack)
-    protect = platform_of(stack).database.deletion_protection
+def test_data_stores_are_protected_and_locked_only_when_the_stack_protects_data(plan):
+    protect = platform_of(plan.stack).database.deletion_protection
     assert protect == (plan.environment == "prod")
     stores = [plan.one(ACCOUNT), *plan.of_type(f"{AZ}:storage:BlobContainer"),
               plan.one(f"{AZ}:dbforpostgresql:Server"), plan.one(f"{AZ}:dbforpostgresql:Database"),
@@ -78,6 +74,6 @@ def test_data_stores_are_protected_and_locked_only_when_the_stack_protects_data(
                for lock in plan.of_type(lock_type))
 
 
-def test_prod_storage_is_zone_redundant(synth, stack):
-    sku = account(synth, stack)["sku"]["name"]
-    assert sku == ("Standard_ZRS" if stack.startswith("prod") else "Standard_LRS")
+def test_prod_storage_is_zone_redundant(plan):
+    sku = account(plan)["sku"]["name"]
+    assert sku == ("Standard_ZRS" if plan.stack.startswith("prod") else "Standard_LRS")

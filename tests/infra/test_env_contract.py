@@ -3,7 +3,8 @@
 The dev stack of every cloud is synthesised under Pulumi's mocks, and the variable names are
 read back from the resource each platform actually deploys (the ECS task definition's container
 definitions, the Cloud Run v2 job, the Container Apps job), secrets included, then compared with
-``pipeline.settings``: no variable missing, none the pipeline would not read.
+``pipeline.settings``: no variable missing, none the pipeline would not read. The declaration
+itself is checked too: every variable a platform sets names the ``JobData`` field that feeds it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from typing import Any
 
 import pytest
 
-from components.contract import SECRET_ENV_VARS
+from components.contract import (
+    JOB_DATA_NAMES,
+    OUTPUT_NAMES,
+    JobData,
+    job_environment,
+    secret_variables,
+)
 from pipeline.settings import ENV_VARS, platform_env_names
 
 
@@ -55,7 +62,7 @@ def test_job_sets_exactly_the_variables_the_pipeline_reads(synth, cloud):
     found = plain | secret
     assert found == expected, (
         f"missing: {sorted(expected - found)}, unused: {sorted(found - expected)}")
-    assert secret == set(SECRET_ENV_VARS)
+    assert secret == {v.name for v in secret_variables(cloud)}
     assert not plain & secret
 
 
@@ -65,3 +72,43 @@ def test_every_platform_variable_is_set_by_some_cloud_and_secrets_only_by_refere
         assert (var.name in by_some_cloud) == (var.required_in_cloud or bool(var.set_on))
         assert set(var.set_on) <= set(READERS), var
     assert platform_env_names("azure") - platform_env_names("aws") == {"AZURE_CLIENT_ID"}
+
+
+def test_every_platform_variable_names_the_job_data_that_feeds_it():
+    for var in ENV_VARS:
+        fed = var.required_in_cloud or bool(var.set_on)
+        assert (var.output in JOB_DATA_NAMES) == fed, var
+    # Everything the job reads from the platform is also exported, except the constants and
+    # the Azure identity wiring.
+    exported = {v.output for v in ENV_VARS if v.output} - set(OUTPUT_NAMES)
+    assert exported == {"source_kind", "warehouse_sslmode", "environment", "identity_client_id"}
+
+
+def _data(**overrides: Any) -> JobData:
+    return JobData(**{
+        "raw_storage_uri": "s3://r", "processed_storage_uri": "s3://p", "warehouse_host": "h",
+        "warehouse_port": 5432, "warehouse_database": "d", "warehouse_user": "u",
+        "warehouse_secret_ref": "arn:pw", "source_secret_ref": "arn:src", "environment": "dev",
+        **overrides})
+
+
+def test_job_environment_feeds_each_variable_from_its_output():
+    env = job_environment("gcp", _data())
+    assert {k: v for k, v in env.plain.items() if isinstance(v, str)} == {
+        "TRICLOUD_SOURCE": "postgres", "TRICLOUD_RAW_URI": "s3://r",
+        "TRICLOUD_PROCESSED_URI": "s3://p", "TRICLOUD_WAREHOUSE_HOST": "h",
+        "TRICLOUD_WAREHOUSE_DB": "d", "TRICLOUD_WAREHOUSE_USER": "u",
+        "TRICLOUD_WAREHOUSE_SSLMODE": "require", "TRICLOUD_ENVIRONMENT": "dev"}
+    assert set(env.plain) == {v.name for v in ENV_VARS if v.set_by("gcp") and not v.secret}
+    assert env.secrets == {"TRICLOUD_SOURCE_URL": "arn:src",
+                           "TRICLOUD_WAREHOUSE_PASSWORD": "arn:pw"}
+    overridden = job_environment("aws", _data(),
+                                 secret_refs={"warehouse_secret_ref": "x:password::"})
+    assert overridden.secrets["TRICLOUD_WAREHOUSE_PASSWORD"] == "x:password::"
+
+
+def test_a_cloud_that_does_not_supply_a_declared_value_fails():
+    with pytest.raises(ValueError, match="identity_client_id for AZURE_CLIENT_ID"):
+        job_environment("azure", _data())
+    env = job_environment("azure", _data(identity_client_id="client"))
+    assert env.plain["AZURE_CLIENT_ID"] == "client"

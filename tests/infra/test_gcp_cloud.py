@@ -15,7 +15,7 @@ import pytest
 
 from components.contract import OUTPUT_NAMES
 from config.stacks import STACKS_DIR
-from tests.infra.test_gcp_support import GCP_STACKS, platform_of
+from tests.infra.support_gcp import GCP_STACKS, platform_of
 
 pytestmark = pytest.mark.cloud
 

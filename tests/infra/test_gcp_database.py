@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 
-import pytest
-
 from components.gcp.network import PRIVATE_SERVICES, address_plan
 from config.sizes import database_machine
-from tests.infra.test_gcp_support import GCP_STACKS, is_prod, platform_of
+from tests.infra.support_gcp import is_prod, platform_of
+
+CLOUD = "gcp"
 
 INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance"
-
-
-@pytest.fixture(params=GCP_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 def settings(plan):

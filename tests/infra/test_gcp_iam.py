@@ -5,9 +5,9 @@ The allow-lists below are the review surface: widening access means editing them
 
 from __future__ import annotations
 
-import pytest
+from tests.infra.support_gcp import platform_of
 
-from tests.infra.test_gcp_support import GCP_STACKS, platform_of
+CLOUD = "gcp"
 
 # Roles a binding type may grant, and why that role is the narrowest that works.
 ALLOWED_ROLES: dict[str, dict[str, str]] = {
@@ -33,11 +33,6 @@ SERVICE_AGENTS: dict[str, str] = {
 }
 BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
 IAM_TYPES = ("IAMMember", "IAMBinding", "IAMPolicy", "IamMember", "IamBinding", "IamPolicy")
-
-
-@pytest.fixture(params=GCP_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 def bindings(plan):

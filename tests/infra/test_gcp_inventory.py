@@ -1,7 +1,9 @@
-"""The checked-in inventory of each GCP stack: resource types and counts, compared on every run.
+"""The checked-in inventory of each GCP stack: resource types and counts, and the values of
+the security-relevant inputs (PINNED), compared on every run.
 
-A change to what a stack declares must show up here in review. When the change is intended,
-regenerate the table (it rewrites the block between the markers in this file):
+A change to what a stack declares, or to a default that protects it, must show up here in
+review. When the change is intended, regenerate the tables (it rewrites the blocks between the
+markers in this file):
 
     .venv/bin/python -m tests.infra.test_gcp_inventory
 """
@@ -10,8 +12,29 @@ from __future__ import annotations
 
 import pytest
 
-from tests.infra.inventory import assert_matches, regenerate
-from tests.infra.test_gcp_support import GCP_STACKS
+from tests.infra.inventory import assert_matches, assert_values, regenerate
+from tests.infra.support_gcp import GCP_STACKS
+
+# The inputs whose values are pinned below: what keeps the stack private, encrypted,
+# recoverable and retained. A changed default shows as a diff of VALUES.
+PINNED: dict[str, tuple[str, ...]] = {
+    "gcp:storage/bucket:Bucket": (
+        "uniformBucketLevelAccess", "publicAccessPrevention", "versioning.enabled",
+        "forceDestroy", "lifecycleRules.0.condition.daysSinceNoncurrentTime",
+        "lifecycleRules.2.condition.age"),
+    "gcp:sql/databaseInstance:DatabaseInstance": (
+        "deletionProtection", "settings.deletionProtectionEnabled",
+        "settings.ipConfiguration.ipv4Enabled", "settings.ipConfiguration.sslMode",
+        "settings.availabilityType", "settings.backupConfiguration.enabled",
+        "settings.backupConfiguration.pointInTimeRecoveryEnabled",
+        "settings.backupConfiguration.backupRetentionSettings.retainedBackups"),
+    "gcp:compute/subnetwork:Subnetwork": ("privateIpGoogleAccess",),
+    "gcp:compute/firewall:Firewall": ("direction", "sourceRanges", "denies.0.protocol"),
+    "gcp:kms/cryptoKey:CryptoKey": ("rotationPeriod",),
+    "gcp:cloudrunv2/job:Job": ("deletionProtection", "template.template.vpcAccess.egress"),
+    "gcp:artifactregistry/repository:Repository": ("cleanupPolicyDryRun",),
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": ("retentionDays",),
+}
 
 # BEGIN INVENTORY (generated; see the module docstring)
 EXPECTED: dict[str, dict[str, int]] = {
@@ -51,9 +74,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "tricloud:gcp:Database": 1,
         "tricloud:gcp:Identities": 1,
         "tricloud:gcp:ImageRegistry": 1,
+        "tricloud:gcp:Job": 1,
         "tricloud:gcp:Monitoring": 1,
         "tricloud:gcp:Network": 1,
-        "tricloud:gcp:PipelineJob": 1,
         "tricloud:gcp:Platform": 1,
         "tricloud:gcp:ProjectServices": 1,
         "tricloud:gcp:Schedule": 1,
@@ -96,39 +119,110 @@ EXPECTED: dict[str, dict[str, int]] = {
         "pulumi:providers:gcp": 1,
         "pulumi:providers:random": 1,
         "random:index/randomPassword:RandomPassword": 1,
+        "tricloud:gcp:DataKey": 1,
         "tricloud:gcp:Database": 1,
         "tricloud:gcp:Identities": 1,
         "tricloud:gcp:ImageRegistry": 1,
+        "tricloud:gcp:Job": 1,
         "tricloud:gcp:Monitoring": 1,
         "tricloud:gcp:Network": 1,
-        "tricloud:gcp:PipelineJob": 1,
         "tricloud:gcp:Platform": 1,
         "tricloud:gcp:ProjectServices": 1,
         "tricloud:gcp:Schedule": 1,
         "tricloud:gcp:Secrets": 1,
         "tricloud:gcp:Storage": 1,
-        "tricloud:gcp:StorageKey": 1,
     },
 }
 # END INVENTORY
 
+# BEGIN VALUES (generated; see the module docstring)
+VALUES: dict[str, dict[str, object]] = {
+    "dev-gcp": {
+        "artifactregistry/repository:Repository images cleanupPolicyDryRun": False,
+        "cloudrunv2/job:Job pipeline deletionProtection": False,
+        "cloudrunv2/job:Job pipeline template.template.vpcAccess.egress": "ALL_TRAFFIC",
+        "compute/firewall:Firewall deny-all-ingress denies.0.protocol": "all",
+        "compute/firewall:Firewall deny-all-ingress direction": "INGRESS",
+        "compute/firewall:Firewall deny-all-ingress sourceRanges": ['0.0.0.0/0'],
+        "compute/subnetwork:Subnetwork workloads privateIpGoogleAccess": True,
+        "logging/projectBucketConfig:ProjectBucketConfig job-logs retentionDays": 14,
+        "sql/databaseInstance:DatabaseInstance warehouse deletionProtection": False,
+        "sql/databaseInstance:DatabaseInstance warehouse settings.availabilityType": "ZONAL",
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.backupRetentionSettings.retainedBackups": 7,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.enabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.pointInTimeRecoveryEnabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.deletionProtectionEnabled": False,
+        "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.ipv4Enabled": False,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.sslMode": "ENCRYPTED_ONLY",  # noqa: E501
+        "storage/bucket:Bucket processed forceDestroy": True,
+        "storage/bucket:Bucket processed lifecycleRules.0.condition.daysSinceNoncurrentTime": 30,
+        "storage/bucket:Bucket processed lifecycleRules.2.condition.age": 7,
+        "storage/bucket:Bucket processed publicAccessPrevention": "enforced",
+        "storage/bucket:Bucket processed uniformBucketLevelAccess": True,
+        "storage/bucket:Bucket processed versioning.enabled": True,
+        "storage/bucket:Bucket raw forceDestroy": True,
+        "storage/bucket:Bucket raw lifecycleRules.0.condition.daysSinceNoncurrentTime": 30,
+        "storage/bucket:Bucket raw lifecycleRules.2.condition.age": 7,
+        "storage/bucket:Bucket raw publicAccessPrevention": "enforced",
+        "storage/bucket:Bucket raw uniformBucketLevelAccess": True,
+        "storage/bucket:Bucket raw versioning.enabled": True,
+    },
+    "prod-gcp": {
+        "artifactregistry/repository:Repository images cleanupPolicyDryRun": False,
+        "cloudrunv2/job:Job pipeline deletionProtection": True,
+        "cloudrunv2/job:Job pipeline template.template.vpcAccess.egress": "ALL_TRAFFIC",
+        "compute/firewall:Firewall deny-all-ingress denies.0.protocol": "all",
+        "compute/firewall:Firewall deny-all-ingress direction": "INGRESS",
+        "compute/firewall:Firewall deny-all-ingress sourceRanges": ['0.0.0.0/0'],
+        "compute/subnetwork:Subnetwork workloads privateIpGoogleAccess": True,
+        "kms/cryptoKey:CryptoKey storage rotationPeriod": "7776000s",
+        "logging/projectBucketConfig:ProjectBucketConfig job-logs retentionDays": 90,
+        "sql/databaseInstance:DatabaseInstance warehouse deletionProtection": True,
+        "sql/databaseInstance:DatabaseInstance warehouse settings.availabilityType": "REGIONAL",
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.backupRetentionSettings.retainedBackups": 30,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.enabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.pointInTimeRecoveryEnabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.deletionProtectionEnabled": True,
+        "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.ipv4Enabled": False,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.sslMode": "ENCRYPTED_ONLY",  # noqa: E501
+        "storage/bucket:Bucket processed forceDestroy": False,
+        "storage/bucket:Bucket processed lifecycleRules.0.condition.daysSinceNoncurrentTime": 30,
+        "storage/bucket:Bucket processed lifecycleRules.2.condition.age": 7,
+        "storage/bucket:Bucket processed publicAccessPrevention": "enforced",
+        "storage/bucket:Bucket processed uniformBucketLevelAccess": True,
+        "storage/bucket:Bucket processed versioning.enabled": True,
+        "storage/bucket:Bucket raw forceDestroy": False,
+        "storage/bucket:Bucket raw lifecycleRules.0.condition.daysSinceNoncurrentTime": 30,
+        "storage/bucket:Bucket raw lifecycleRules.2.condition.age": 7,
+        "storage/bucket:Bucket raw publicAccessPrevention": "enforced",
+        "storage/bucket:Bucket raw uniformBucketLevelAccess": True,
+        "storage/bucket:Bucket raw versioning.enabled": True,
+    },
+}
+# END VALUES
+
 
 @pytest.mark.parametrize("stack", GCP_STACKS)
-def test_inventory_matches_the_checked_in_table(stack, synth):
+def test_inventory_matches_the_checked_in_table(synth, stack):
     assert_matches(synth(stack), EXPECTED, __name__)
+
+
+@pytest.mark.parametrize("stack", GCP_STACKS)
+def test_security_relevant_values_match_the_checked_in_table(synth, stack):
+    assert_values(synth(stack), VALUES, PINNED, __name__)
 
 
 def test_every_gcp_stack_has_an_inventory():
     assert sorted(EXPECTED) == sorted(GCP_STACKS)
 
 
-def test_prod_adds_only_the_storage_key():
+def test_prod_adds_only_the_data_key():
     dev, prod = EXPECTED["dev-gcp"], EXPECTED["prod-gcp"]
     extra = {t: prod[t] - dev.get(t, 0) for t in prod if prod[t] != dev.get(t, 0)}
     assert extra == {"gcp:kms/keyRing:KeyRing": 1, "gcp:kms/cryptoKey:CryptoKey": 1,
                      "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 1,
-                     "tricloud:gcp:StorageKey": 1}
+                     "tricloud:gcp:DataKey": 1}
 
 
 if __name__ == "__main__":
-    regenerate(__file__, GCP_STACKS)
+    regenerate(__file__, GCP_STACKS, PINNED)

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from tests.infra.support_gcp import platform_of
 
-from tests.infra.test_gcp_support import GCP_STACKS, platform_of
-
-
-@pytest.fixture(params=GCP_STACKS)
-def plan(request, synth):
-    return synth(request.param)
+CLOUD = "gcp"
 
 
 def test_failure_metric_counts_this_jobs_failed_executions(plan):

@@ -8,12 +8,9 @@ import pytest
 
 from components.gcp.network import PRIVATE_SERVICES, WORKLOADS, address_plan
 from config.enums import NatMode
-from tests.infra.test_gcp_support import GCP_STACKS, platform_of
+from tests.infra.support_gcp import platform_of
 
-
-@pytest.fixture(params=GCP_STACKS)
-def plan(request, synth):
-    return synth(request.param)
+CLOUD = "gcp"
 
 
 def test_vpc_is_custom_mode(plan):

@@ -6,36 +6,32 @@ import json
 
 import pytest
 
-from components.contract import OUTPUT_NAMES, SECRET_ENV_VARS
+from components.contract import OUTPUT_NAMES, secret_variables
 from components.gcp.services import REQUIRED_SERVICES
 from components.tags import as_gcp_labels, standard_tags
 from pipeline.settings import ENV_VARS
-from tests.infra.test_gcp_support import (
-    GCP_STACKS,
+from tests.infra.support_gcp import (
     PLATFORM_TYPE,
     PROVIDER_TYPE,
-    dig,
     gcp_resources,
     platform_of,
 )
+from tricloud.guardrails.read import dig
+
+CLOUD = "gcp"
 
 # Resource types that accept labels, and the input holding them.
-LABEL_FIELDS: dict[str, tuple[str, ...]] = {
-    "gcp:storage/bucket:Bucket": ("labels",),
-    "gcp:sql/databaseInstance:DatabaseInstance": ("settings", "userLabels"),
-    "gcp:secretmanager/secret:Secret": ("labels",),
-    "gcp:kms/cryptoKey:CryptoKey": ("labels",),
-    "gcp:artifactregistry/repository:Repository": ("labels",),
-    "gcp:cloudrunv2/job:Job": ("labels",),
-    "gcp:compute/globalAddress:GlobalAddress": ("labels",),
-    "gcp:monitoring/notificationChannel:NotificationChannel": ("userLabels",),
-    "gcp:monitoring/alertPolicy:AlertPolicy": ("userLabels",),
+LABEL_FIELDS: dict[str, str] = {  # type -> dotted path of its labels
+    "gcp:storage/bucket:Bucket": "labels",
+    "gcp:sql/databaseInstance:DatabaseInstance": "settings.userLabels",
+    "gcp:secretmanager/secret:Secret": "labels",
+    "gcp:kms/cryptoKey:CryptoKey": "labels",
+    "gcp:artifactregistry/repository:Repository": "labels",
+    "gcp:cloudrunv2/job:Job": "labels",
+    "gcp:compute/globalAddress:GlobalAddress": "labels",
+    "gcp:monitoring/notificationChannel:NotificationChannel": "userLabels",
+    "gcp:monitoring/alertPolicy:AlertPolicy": "userLabels",
 }
-
-
-@pytest.fixture(params=GCP_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 def expected_labels(stack: str) -> dict[str, str]:
@@ -95,7 +91,7 @@ def test_every_labelable_resource_is_labelled(plan, type_):
         return
     assert resources, f"no {type_} in {plan.stack}"
     for r in resources:
-        labels = dig(r.inputs, *LABEL_FIELDS[type_]) or {}
+        labels = dig(r.inputs, LABEL_FIELDS[type_]) or {}
         assert expected_labels(plan.stack).items() <= labels.items(), f"{type_} {r.name}"
 
 
@@ -139,5 +135,6 @@ def test_no_secret_value_leaks_into_plain_inputs(plan):
 
 
 def test_secret_variables_match_the_pipeline_contract():
-    assert set(SECRET_ENV_VARS) == {v.name for v in ENV_VARS if v.secret and v.required_in_cloud}
-    assert set(SECRET_ENV_VARS) == {"TRICLOUD_SOURCE_URL", "TRICLOUD_WAREHOUSE_PASSWORD"}
+    secrets = {v.name for v in secret_variables("gcp")}
+    assert secrets == {v.name for v in ENV_VARS if v.secret and v.required_in_cloud}
+    assert secrets == {"TRICLOUD_SOURCE_URL", "TRICLOUD_WAREHOUSE_PASSWORD"}

@@ -5,14 +5,11 @@ from __future__ import annotations
 import pytest
 
 from components.gcp.storage import ZONES
-from tests.infra.test_gcp_support import GCP_STACKS, by_name, is_prod, platform_of
+from tests.infra.support_gcp import GCP_STACKS, by_name, is_prod, platform_of
+
+CLOUD = "gcp"
 
 BUCKET = "gcp:storage/bucket:Bucket"
-
-
-@pytest.fixture(params=GCP_STACKS)
-def plan(request, synth):
-    return synth(request.param)
 
 
 def buckets(plan):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from components.contract import OUTPUT_NAMES
-from components.registry import SDK_MODULES
+from components.registry import PACKAGES, sdk_module
 from config.enums import Cloud
 from tests.infra.conftest import ALL_STACKS
 from tricloud.plan import SECRET
@@ -87,11 +87,11 @@ def test_synthesising_one_cloud_imports_no_other_clouds_sdk(cloud):
     probe = (
         "import sys; from pathlib import Path; from tricloud.synth import synthesize; "
         f"synthesize(Path('stacks/Pulumi.{stack}.yaml')); "
-        f"print(sorted(m for m in {sorted(SDK_MODULES.values())!r} if m in sys.modules))"
+        f"print(sorted(m for m in {sorted(sdk_module(c) for c in PACKAGES)!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True,
                             capture_output=True, text=True, timeout=300)
-    assert result.stdout.strip() == repr([SDK_MODULES[cloud]])
+    assert result.stdout.strip() == repr([sdk_module(cloud)])
 
 
 def test_plan_does_not_depend_on_where_the_checkout_lives(synth):

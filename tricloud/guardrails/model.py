@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from tricloud.guardrails.read import cloud_of
+from tricloud.guardrails.clouds import cloud_of
 
 
 class Severity(StrEnum):

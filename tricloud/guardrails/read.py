@@ -13,19 +13,10 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tricloud.guardrails.clouds import clouds_of
+
 if TYPE_CHECKING:
     from tricloud.guardrails.model import Resource, StackFacts
-
-CLOUD_OF_PACKAGE: Mapping[str, str] = {"aws": "aws", "gcp": "gcp", "azure-native": "azure"}
-
-
-def cloud_of(type_pattern: str) -> str:
-    """The cloud a resource type (or a type pattern of a rule's table) belongs to."""
-    return CLOUD_OF_PACKAGE.get(type_pattern.split(":", 1)[0], "")
-
-
-def clouds_of(patterns: Iterator[str] | Sequence[str]) -> tuple[str, ...]:
-    return tuple(sorted({c for c in map(cloud_of, patterns) if c}))
 
 
 def as_mapping(value: Any) -> Mapping[str, Any]:
@@ -52,10 +43,23 @@ def as_list(value: Any) -> list[Any]:
     return [value]
 
 
+def _is_list(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lstrip().startswith("[")
+    return isinstance(value, Sequence)
+
+
 def dig(value: Any, path: str) -> Any:
-    """``inputs["a"]["b"]`` for the path ``"a.b"``; a missing step yields ``None``."""
+    """``inputs["a"]["b"][0]`` for the path ``"a.b.0"``; a missing step yields ``None``.
+
+    A number steps into a list (also one given as JSON text); any other step into a mapping.
+    """
     for step in path.split("."):
-        value = as_mapping(value).get(step)
+        if step.isdigit() and _is_list(value):
+            items = as_list(value)
+            value = items[int(step)] if int(step) < len(items) else None
+        else:
+            value = as_mapping(value).get(step)
     return value
 
 

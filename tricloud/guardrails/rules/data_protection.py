@@ -53,11 +53,11 @@ RULE = Rule(
     id="unprotected-data-store", severity=Severity.MANDATORY,
     title="a prod data store (bucket, storage account, database, key) without protection",
     fixes={
-        "aws": "create it with opts=data_store_options(ctx.protect_data); keep "
+        "aws": "create it with opts=scope.data(self); keep "
                "deletion_protection, a final snapshot and force_destroy=False",
-        "gcp": "create it with opts=data_store_options(ctx.protect_data); keep "
+        "gcp": "create it with opts=scope.data(self); keep "
                "deletion_protection and force_destroy=False",
-        "azure": "create it with opts=data_store_options(ctx.protect_data); keep Key Vault "
+        "azure": "create it with opts=scope.data(self); keep Key Vault "
                  "purge protection on",
     },
     clouds=STORES.clouds, check=check,

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import app, operationalinsights
 
-from components.azure.scope import AzureScope
+from components.azure.scope import Scope
 from components.azure.secrets import vault_secret_name
+from components.scope import renamed
 
 JOB_NAME = "tricloud-pipeline"
 CONTAINER = "pipeline"
@@ -22,20 +23,19 @@ WORKLOAD_PROFILE = "Consumption"
 
 
 @dataclass(frozen=True)
-class ComputeArgs:
-    scope: AzureScope
+class JobArgs:
     subnet_id: pulumi.Input[str]
     identity_id: pulumi.Input[str]
     login_server: pulumi.Input[str]
     image: pulumi.Input[str]
-    plain_env: Mapping[str, pulumi.Input[str]]
+    environment: Mapping[str, pulumi.Input[str]]
     # Env var name -> versionless Key Vault secret URI.
-    secret_env: Mapping[str, pulumi.Input[str]]
+    secrets: Mapping[str, pulumi.Input[str]]
     # Role assignments the job needs before it can pull its image or resolve its secrets.
     grants: Sequence[pulumi.Resource]
 
 
-class AzureCompute(pulumi.ComponentResource):
+class Job(pulumi.ComponentResource):
     """Log Analytics workspace, managed environment in the apps subnet, scheduled job."""
 
     workspace_id: pulumi.Output[str]
@@ -43,10 +43,10 @@ class AzureCompute(pulumi.ComponentResource):
     job_name: pulumi.Output[str]
     job_id: pulumi.Output[str]
 
-    def __init__(self, name: str, args: ComputeArgs,
+    def __init__(self, name: str, args: JobArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("tricloud:azure:Compute", name, None, opts)
-        scope = args.scope
+        super().__init__("tricloud:azure:Job", name, None,
+                         renamed(opts, "tricloud:azure:Compute"))
         platform = scope.ctx.platform
         rg = scope.resource_group_name
 
@@ -54,10 +54,10 @@ class AzureCompute(pulumi.ComponentResource):
             "logs", resource_group_name=rg, location=scope.location,
             sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
             retention_in_days=platform.monitoring.log_retention_days,
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))
         keys = operationalinsights.get_shared_keys_output(
             resource_group_name=rg, workspace_name=workspace.name,
-            opts=pulumi.InvokeOutputOptions(parent=self, provider=scope.provider))
+            opts=scope.invoke(self))
         environment = app.ManagedEnvironment(
             "apps", resource_group_name=rg, location=scope.location,
             vnet_configuration=app.VnetConfigurationArgs(
@@ -70,11 +70,11 @@ class AzureCompute(pulumi.ComponentResource):
                     customer_id=workspace.customer_id,
                     shared_key=pulumi.Output.secret(keys.primary_shared_key))),
             zone_redundant=scope.ctx.is_prod,
-            tags=scope.tags, opts=scope.opts(self))
+            tags=scope.tags, opts=scope.child(self))
         pipeline = platform.pipeline
-        env = [app.EnvironmentVarArgs(name=k, value=v) for k, v in args.plain_env.items()]
+        env = [app.EnvironmentVarArgs(name=k, value=v) for k, v in args.environment.items()]
         env += [app.EnvironmentVarArgs(name=k, secret_ref=vault_secret_name(k))
-                for k in args.secret_env]
+                for k in args.secrets]
         job = app.Job(
             "pipeline", resource_group_name=rg, location=scope.location, job_name=JOB_NAME,
             environment_id=environment.id, workload_profile_name=WORKLOAD_PROFILE,
@@ -91,13 +91,13 @@ class AzureCompute(pulumi.ComponentResource):
                     server=args.login_server, identity=args.identity_id)],
                 secrets=[app.SecretArgs(name=vault_secret_name(k), key_vault_url=uri,
                                         identity=args.identity_id)
-                         for k, uri in args.secret_env.items()]),
+                         for k, uri in args.secrets.items()]),
             template=app.JobTemplateArgs(containers=[app.ContainerArgs(
                 name=CONTAINER, image=args.image,
                 resources=app.ContainerResourcesArgs(
                     cpu=pipeline.cpu, memory=f"{pipeline.memory_gb:g}Gi"),
                 env=env)]),
-            tags=scope.tags, opts=scope.opts(self, depends_on=list(args.grants)))
+            tags=scope.tags, opts=scope.child(self, depends_on=list(args.grants)))
 
         self.workspace_id = workspace.id
         self.environment_id = environment.id

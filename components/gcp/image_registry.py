@@ -7,17 +7,24 @@ stay (in Artifact Registry a KEEP policy wins over DELETE) so a rollback is poss
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
+from components.gcp import names
+from components.gcp.scope import Scope
 from components.image import TAG_PREFIX, pipeline_image
-from components.naming import GCP_ARTIFACT_REPOSITORY, physical_name
+from components.naming import physical_name
 
 IMAGE = "pipeline"
-KEEP_RECENT = 10
 UNTAGGED_MAX_AGE = f"{7 * 24 * 3600}s"
 BUILD_MAX_AGE = f"{30 * 24 * 3600}s"
+
+
+@dataclass(frozen=True)
+class ImageRegistryArgs:
+    keep_images: int  # the newest images always kept, whatever their age
 
 
 class ImageRegistry(pulumi.ComponentResource):
@@ -26,19 +33,19 @@ class ImageRegistry(pulumi.ComponentResource):
     repository: pulumi.Output[str]
     image_ref: pulumi.Output[str]
 
-    def __init__(self, name: str, scope: GcpScope,
+    def __init__(self, name: str, args: ImageRegistryArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:gcp:ImageRegistry", name, None, opts)
         repo = gcp.artifactregistry.Repository(
             "images", location=scope.region, format="DOCKER",
-            repository_id=physical_name(GCP_ARTIFACT_REPOSITORY, "tricloud", scope.ctx.stack),
+            repository_id=physical_name(names.ARTIFACT_REPOSITORY, "tricloud", scope.ctx.stack),
             description="tricloud pipeline images", labels=scope.labels,
             cleanup_policy_dry_run=False,
             cleanup_policies=[
                 gcp.artifactregistry.RepositoryCleanupPolicyArgs(
                     id="keep-recent", action="KEEP",
                     most_recent_versions=gcp.artifactregistry.
-                    RepositoryCleanupPolicyMostRecentVersionsArgs(keep_count=KEEP_RECENT)),
+                    RepositoryCleanupPolicyMostRecentVersionsArgs(keep_count=args.keep_images)),
                 gcp.artifactregistry.RepositoryCleanupPolicyArgs(
                     id="delete-untagged", action="DELETE",
                     condition=gcp.artifactregistry.RepositoryCleanupPolicyConditionArgs(

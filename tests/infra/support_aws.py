@@ -1,4 +1,4 @@
-"""Helpers shared by the AWS infra tests (no tests here): stacks, configs, lookups, policies.
+"""Helpers shared by the AWS infra tests : stacks, configs, lookups, policies.
 
 The plan records each resource's *inputs*; the ids and ARNs a resource gets back come from the
 AWS mock responder, so ``state_of`` replays it to link resources (which security group a rule
@@ -11,9 +11,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from components.aws.mocks import AwsMockResponder
+from components.aws.mocks import MockResponder
 from tests.infra.conftest import stacks_of
 from tests.infra.support import by_name, cloud_resources, is_prod, platform_of
+from tricloud.guardrails.read import as_list
 from tricloud.mocks import with_honest_id
 from tricloud.plan import PlannedResource, StackPlan
 
@@ -23,17 +24,13 @@ PROVIDER_TYPE = "pulumi:providers:aws"
 LIFECYCLE_TYPE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 
 
-
-
-
-
 def aws_resources(plan: StackPlan) -> list[PlannedResource]:
     return cloud_resources(plan, "aws")
 
 
 def state_of(plan: StackPlan, resource: PlannedResource) -> dict[str, Any]:
     """What the mocked engine answered for this resource (its id, ARN and other outputs)."""
-    answer = AwsMockResponder(platform_of(plan.stack)).resource_state(
+    answer = MockResponder(platform_of(plan.stack)).resource_state(
         resource.type, resource.name, resource.inputs)
     answer.setdefault("id", f"{resource.name}-id")
     return with_honest_id(resource.type, answer, resource.inputs)
@@ -80,12 +77,7 @@ def policies(plan: StackPlan) -> list[tuple[PlannedResource, str, dict[str, Any]
 
 
 def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
-    found = document["Statement"]
-    return found if isinstance(found, list) else [found]
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
+    return as_list(document["Statement"])
 
 
 def container(plan: StackPlan) -> dict[str, Any]:
@@ -95,4 +87,5 @@ def container(plan: StackPlan) -> dict[str, Any]:
     return definitions[0]
 
 
-__all__ = ["AWS_STACKS", "by_name", "is_prod", "platform_of"]  # re-exported for the AWS tests
+# re-exported for the AWS tests
+__all__ = ["AWS_STACKS", "as_list", "by_name", "is_prod", "platform_of"]

@@ -15,6 +15,8 @@ import pulumi_aws as aws
 from components.aws import names
 from components.aws.iam import SchedulerRole, SchedulerRoleArgs
 from components.aws.plans import eventbridge_cron
+from components.aws.scope import Scope
+from components.scope import renamed
 from config.schema import PipelineConfig
 
 CONTAINER = "pipeline"
@@ -25,10 +27,7 @@ DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 
 
 @dataclass(frozen=True)
-class ComputeArgs:
-    stack: str
-    region: str
-    account_id: pulumi.Input[str]
+class JobArgs:
     pipeline: PipelineConfig
     image_ref: pulumi.Input[str]
     environment: Mapping[str, pulumi.Input[str]]
@@ -41,7 +40,7 @@ class ComputeArgs:
     alert_topic_arn: pulumi.Input[str]
 
 
-def container_definitions(args: ComputeArgs) -> pulumi.Output[str]:
+def container_definitions(args: JobArgs, region: str) -> pulumi.Output[str]:
     """The one container: contract env, secrets by reference, awslogs, non-root, no capabilities."""
     return pulumi.Output.json_dumps([{
         "name": CONTAINER,
@@ -52,19 +51,19 @@ def container_definitions(args: ComputeArgs) -> pulumi.Output[str]:
         "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(args.secrets.items())],
         "linuxParameters": {"initProcessEnabled": True, "capabilities": {"drop": ["ALL"]}},
         "logConfiguration": {"logDriver": "awslogs", "options": {
-            "awslogs-group": args.log_group_name, "awslogs-region": args.region,
+            "awslogs-group": args.log_group_name, "awslogs-region": region,
             "awslogs-stream-prefix": CONTAINER}},
     }])
 
 
-class Compute(pulumi.ComponentResource):
+class Job(pulumi.ComponentResource):
     """ECS cluster with Container Insights, the Fargate task definition and its schedule."""
 
-    def __init__(self, name: str, args: ComputeArgs,
+    def __init__(self, name: str, args: JobArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("tricloud:aws:Compute", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        family = names.task_family(args.stack)
+        super().__init__("tricloud:aws:Job", name, None, renamed(opts, "tricloud:aws:Compute"))
+        child = scope.child(self)
+        family = names.task_family(scope.stack)
         self.cluster = aws.ecs.Cluster("pipeline", name=family, settings=[
             {"name": "containerInsights", "value": "enabled"}], opts=child)
         self.task_definition = aws.ecs.TaskDefinition(
@@ -73,24 +72,24 @@ class Compute(pulumi.ComponentResource):
             memory=str(int(args.pipeline.memory_gb * 1024)),
             runtime_platform={"operating_system_family": "LINUX", "cpu_architecture": "X86_64"},
             execution_role_arn=args.execution_role_arn, task_role_arn=args.task_role_arn,
-            container_definitions=container_definitions(args), opts=child)
+            container_definitions=container_definitions(args, scope.region), opts=child)
 
         dead_letters = aws.sqs.Queue(
-            "schedule-dlq", name=names.stack_name(args.stack, "schedule-dlq"),
+            "schedule-dlq", name=names.stack_name(scope.stack, "schedule-dlq"),
             sqs_managed_sse_enabled=True, message_retention_seconds=DLQ_RETENTION_SECONDS,
             opts=child)
         aws.cloudwatch.MetricAlarm(
-            "schedule-dlq", name=names.stack_name(args.stack, "schedule-failed"),
+            "schedule-dlq", name=names.stack_name(scope.stack, "schedule-failed"),
             alarm_description="The scheduler could not start a pipeline run",
             namespace="AWS/SQS", metric_name="ApproximateNumberOfMessagesVisible",
             dimensions={"QueueName": dead_letters.name}, statistic="Maximum", period=300,
             evaluation_periods=1, threshold=0, comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching", alarm_actions=[args.alert_topic_arn], opts=child)
         role = SchedulerRole("scheduler", SchedulerRoleArgs(
-            stack=args.stack, account_id=args.account_id,
             task_definition_arn=self.task_definition.arn, cluster_arn=self.cluster.arn,
             task_role_arns=[args.execution_role_arn, args.task_role_arn],
-            dead_letter_queue_arn=dead_letters.arn), opts=child)
+            dead_letter_queue_arn=dead_letters.arn), scope,
+            opts=pulumi.ResourceOptions(parent=self))
 
         self.expression = eventbridge_cron(args.pipeline.schedule)
         self.schedule = aws.scheduler.Schedule(

@@ -14,29 +14,27 @@ import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
 from components.aws import names
+from components.aws.scope import Scope
 from components.image import pipeline_image
 
-KEEP_IMAGES = 20
 UNTAGGED_DAYS = 14
 
 
 @dataclass(frozen=True)
-class RegistryArgs:
-    stack: str
-    kms_key_arn: pulumi.Input[str] | None
-    protect: bool
+class ImageRegistryArgs:
+    keep_images: int  # the newest images always kept
 
 
-def lifecycle_policy() -> str:
-    """Untagged layers go after two weeks; at most the newest KEEP_IMAGES images are kept."""
+def lifecycle_policy(keep_images: int) -> str:
+    """Untagged layers go after two weeks; at most the newest ``keep_images`` are kept."""
     return json.dumps({"rules": [
         {"rulePriority": 1, "description": f"expire untagged images after {UNTAGGED_DAYS} days",
          "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
                        "countUnit": "days", "countNumber": UNTAGGED_DAYS},
          "action": {"type": "expire"}},
-        {"rulePriority": 2, "description": f"keep the newest {KEEP_IMAGES} images",
+        {"rulePriority": 2, "description": f"keep the newest {keep_images} images",
          "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
-                       "countNumber": KEEP_IMAGES},
+                       "countNumber": keep_images},
          "action": {"type": "expire"}},
     ]})
 
@@ -44,26 +42,26 @@ def lifecycle_policy() -> str:
 class ImageRegistry(pulumi.ComponentResource):
     """The repository (scan on push, immutable tags, lifecycle) and the pushed pipeline image."""
 
-    def __init__(self, name: str, args: RegistryArgs,
+    def __init__(self, name: str, args: ImageRegistryArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("tricloud:aws:ImageRegistry", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        encryption = ({"encryption_type": "KMS", "kms_key": args.kms_key_arn}
-                      if args.kms_key_arn is not None else {"encryption_type": "AES256"})
+        child = scope.child(self)
+        encryption = ({"encryption_type": "KMS", "kms_key": scope.kms_key_arn}
+                      if scope.kms_key_arn is not None else {"encryption_type": "AES256"})
         self.repository = aws.ecr.Repository(
-            "pipeline", name=names.stack_name(args.stack, "pipeline"),
+            "pipeline", name=names.stack_name(scope.stack, "pipeline"),
             image_tag_mutability="IMMUTABLE",
             image_scanning_configuration={"scan_on_push": True},
             encryption_configurations=[encryption],
-            force_delete=not args.protect, opts=child)
+            force_delete=not scope.ctx.protect_data, opts=child)
         aws.ecr.LifecyclePolicy("pipeline", repository=self.repository.name,
-                                policy=lifecycle_policy(), opts=child)
+                                policy=lifecycle_policy(args.keep_images), opts=child)
 
         token = aws.ecr.get_authorization_token_output(
             registry_id=self.repository.registry_id,
-            opts=pulumi.InvokeOutputOptions(parent=self))
+            opts=scope.invoke(self))
         # An explicit builder provider too: nothing in the stack may use an ambient default.
-        builder = docker_build.Provider("docker-build", opts=child)
+        builder = docker_build.Provider("docker-build", opts=pulumi.ResourceOptions(parent=self))
         self.image = pipeline_image(
             "pipeline",
             repository=self.repository.repository_url,

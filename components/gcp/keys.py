@@ -6,28 +6,37 @@ would make a destroyed-and-recreated stack fail on an existing ring.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.scope import GcpScope
+from components.gcp.scope import Scope
+from components.scope import renamed
 
 ROTATION_PERIOD = f"{90 * 24 * 3600}s"  # rotate every 90 days
 ENCRYPTER_DECRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 
 
-class StorageKey(pulumi.ComponentResource):
+@dataclass(frozen=True)
+class DataKeyArgs:
+    purpose: str  # what the key encrypts; also the key's logical name
+
+
+class DataKey(pulumi.ComponentResource):
     """Key ring, rotating key, and the GCS service agent's right to use only this key."""
 
     key: gcp.kms.CryptoKey
     binding: gcp.kms.CryptoKeyIAMMember
 
-    def __init__(self, name: str, scope: GcpScope,
+    def __init__(self, name: str, args: DataKeyArgs, scope: Scope,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("tricloud:gcp:StorageKey", name, None, opts)
+        super().__init__("tricloud:gcp:DataKey", name, None,
+                         renamed(opts, "tricloud:gcp:StorageKey"))
         ring = gcp.kms.KeyRing("keyring", location=scope.region, project=scope.project,
                                opts=scope.data(self))
         self.key = gcp.kms.CryptoKey(
-            "storage", key_ring=ring.id, purpose="ENCRYPT_DECRYPT",
+            args.purpose, key_ring=ring.id, purpose="ENCRYPT_DECRYPT",
             rotation_period=ROTATION_PERIOD, labels=scope.labels,
             version_template=gcp.kms.CryptoKeyVersionTemplateArgs(
                 algorithm="GOOGLE_SYMMETRIC_ENCRYPTION", protection_level="SOFTWARE"),

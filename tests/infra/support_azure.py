@@ -1,4 +1,4 @@
-"""Helpers shared by the Azure infra tests (no tests here): stacks, lookups, expected values."""
+"""Helpers shared by the Azure infra tests : stacks, lookups, expected values."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ def tags_of(stack: str) -> dict[str, str]:
 
 def mocked_state(plan: StackPlan, resource: PlannedResource) -> dict[str, Any]:
     """What the mock engine answered for a resource (its ARM id, principal id, ...)."""
-    from components.azure.mocks import AzureMockResponder
+    from components.azure.mocks import MockResponder
 
-    responder = AzureMockResponder(platform_of(plan.stack))
+    responder = MockResponder(platform_of(plan.stack))
     return responder.resource_state(resource.type, resource.name, resource.inputs)
 
 

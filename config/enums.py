@@ -10,6 +10,11 @@ class Cloud(StrEnum):
     GCP = "gcp"
     AZURE = "azure"
 
+    @property
+    def title(self) -> str:
+        """The cloud's name as people write it, for messages."""
+        return {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}[self.value]
+
 
 class Environment(StrEnum):
     DEV = "dev"

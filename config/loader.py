@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from config.defaults import ENVIRONMENT_DEFAULTS, merge, repeated_defaults
 from config.enums import Environment
 from config.errors import MISSING, ConfigError, Problem
+from config.rules import cross_field_problems
 from config.schema import PlatformConfig
 
 NAMESPACE = "tricloud"
@@ -68,6 +69,8 @@ def validate_platform(raw: Any, source: str) -> PlatformConfig:
         platform = PlatformConfig.model_validate(merged)
     except ValidationError as exc:
         problems += [_problem(err, merged) for err in exc.errors()]
+    else:
+        problems += cross_field_problems(platform, PLATFORM_KEY)
     if problems:
         raise ConfigError(source, problems)
     return platform

@@ -6,6 +6,8 @@ region here when a cloud opens one (and it has managed PostgreSQL and serverless
 
 from __future__ import annotations
 
+import difflib
+
 from config.enums import Cloud
 
 REGIONS: dict[Cloud, frozenset[str]] = {
@@ -38,3 +40,17 @@ REGIONS: dict[Cloud, frozenset[str]] = {
         "southafricanorth", "qatarcentral", "israelcentral",
     }),
 }
+
+
+def region_problem(cloud: Cloud, region: str) -> str | None:
+    """Why ``region`` is not usable on ``cloud`` (naming the cloud it belongs to, if another,
+    and the closest regions of ``cloud``), or None when it is."""
+    if region in REGIONS[cloud]:
+        return None
+    owner = next((c for c in Cloud if region in REGIONS[c]), None)
+    what = (f"{region!r} is a {owner.title} region and this stack's cloud is {cloud.title}"
+            if owner else f"{region!r} is not a region the platform supports on {cloud.title}")
+    close = difflib.get_close_matches(region, sorted(REGIONS[cloud]), n=4, cutoff=0.6)
+    hint = (f"close matches on {cloud.title}: {', '.join(close)}" if close
+            else f"e.g. {', '.join(sorted(REGIONS[cloud])[:4])}")
+    return f"{what}; {hint} (all of them: config/regions.py)"

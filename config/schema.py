@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from config.cron import cron_problem
 from config.enums import Cloud, Environment, NatMode, Size
-from config.regions import REGIONS
-from config.sizes import JOB_CPU_STEPS, JOB_MEMORY_PER_CPU, database_machine
+from config.regions import region_problem
+from config.sizes import JOB_CPU_STEPS
 
 _PRIVATE_RANGES = tuple(
     ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
@@ -83,10 +84,9 @@ class PipelineConfig(_Strict):
     @field_validator("schedule")
     @classmethod
     def _cron(cls, value: str) -> str:
-        from croniter import croniter  # imported lazily: only config validation needs it
-
-        if len(value.split()) != 5 or not croniter.is_valid(value):
-            raise ValueError("not a five-field cron expression (minute hour day month weekday)")
+        problem = cron_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("cpu")
@@ -174,10 +174,9 @@ class PlatformConfig(_Strict):
     @classmethod
     def _region_of_cloud(cls, value: str, info: ValidationInfo) -> str:
         cloud = info.data.get("cloud")
-        if cloud is not None and value not in REGIONS[cloud]:
-            near = sorted(r for r in REGIONS[cloud] if r[:4] == value[:4]) or sorted(REGIONS[cloud])
-            allowed = ", ".join(near[:8])
-            raise ValueError(f"not a region of {cloud.value}; allowed include: {allowed}")
+        problem = region_problem(cloud, value) if cloud is not None else None
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("tags")
@@ -192,20 +191,3 @@ class PlatformConfig(_Strict):
                 f"letter, values lowercase, at most 63 characters; reserved keys: "
                 f"{', '.join(sorted(RESERVED_TAG_KEYS))}")
         return value
-
-    @model_validator(mode="after")
-    def _cross_field(self) -> Self:
-        machine = database_machine(self.cloud, self.database.size)
-        if self.database.high_availability and not machine.supports_high_availability:
-            raise ValueError(
-                f"database.high_availability needs size medium or large on {self.cloud.value} "
-                f"({machine.name} has no standby option)")
-        low, high = JOB_MEMORY_PER_CPU[self.cloud]
-        cpu, mem = self.pipeline.cpu, self.pipeline.memory_gb
-        if not low * cpu <= mem <= high * cpu:
-            raise ValueError(
-                f"pipeline.memory_gb={mem:g} does not fit cpu={cpu:g} on {self.cloud.value}: "
-                f"allowed {low * cpu:g} to {high * cpu:g} GiB")
-        if (self.cloud is Cloud.GCP) != (self.gcp is not None):
-            raise ValueError("gcp.project is required for cloud gcp and only allowed there")
-        return self

@@ -33,12 +33,33 @@ def load_all(directory: Path = STACKS_DIR) -> list[StackConfig]:
             loaded.append(load_stack_file(path))
         except ConfigError as exc:
             errors.append(str(exc))
-    ranges = {s.name: s.platform.network.cidr for s in loaded}
-    for a, b in overlapping_pairs(ranges):
-        cidr_a, cidr_b = ranges[a], ranges[b]
-        errors.append(
-            f"{directory}/Pulumi.{a}.yaml and Pulumi.{b}.yaml: network.cidr {cidr_a} overlaps "
-            f"{cidr_b}; give each stack its own range so they can be peered later")
+    errors += _clashes(loaded, loaded, directory)
     if errors:
         raise StackSetError(errors)
     return loaded
+
+
+def check_against_all(selected: list[StackConfig], directory: Path = STACKS_DIR) -> None:
+    """Refuse ``selected`` stacks whose address ranges overlap any stack file in ``directory``
+    (or each other): planning one stack must not hide a clash that ``--all`` would report.
+    Other stack files that do not load are left to ``validate --all``; they cannot clash."""
+    others: list[StackConfig] = []
+    for path in stack_files(directory):
+        try:
+            others.append(load_stack_file(path))
+        except ConfigError:
+            continue
+    chosen = {s.name for s in selected}
+    errors = _clashes(selected, [s for s in others if s.name not in chosen] + selected,
+                      directory)
+    if errors:
+        raise StackSetError(errors)
+
+
+def _clashes(selected: list[StackConfig], pool: list[StackConfig], directory: Path) -> list[str]:
+    """One message per pair of overlapping ranges with at least one side in ``selected``."""
+    ranges = {s.name: s.platform.network.cidr for s in pool}
+    names = {s.name for s in selected}
+    return [f"{directory}/Pulumi.{a}.yaml and Pulumi.{b}.yaml: network.cidr {ranges[a]} "
+            f"overlaps {ranges[b]}; give each stack its own range so they can be peered later"
+            for a, b in overlapping_pairs(ranges) if a in names or b in names]

@@ -86,9 +86,18 @@ def test_refuses_an_unknown_region_with_close_matches(stacks: Path):
     result = run("new-stack", "--cloud", "gcp", "--region", "europe-west44", "--env", "prod",
                  "--project", "tricloud-prod-7310", "--stacks-dir", str(stacks))
     assert result.returncode == 2
-    assert result.stderr.startswith("error: region 'europe-west44' is not a gcp region")
-    assert "close matches: europe-west4" in result.stderr
+    assert result.stderr.startswith(
+        "error: region 'europe-west44' is not a region the platform supports on GCP")
+    assert "close matches on GCP: europe-west4" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_region_of_another_cloud_is_named_as_such(stacks: Path):
+    result = run("new-stack", "--cloud", "aws", "--region", "europe-west2", "--env", "dev",
+                 "--stacks-dir", str(stacks))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: region 'europe-west2' is a GCP region and this "
+                                    "stack's cloud is AWS; close matches on AWS: eu-west-2")
 
 
 def test_refuses_an_existing_stack_and_writes_nothing(stacks: Path):

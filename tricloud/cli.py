@@ -1,4 +1,4 @@
-"""``tricloud``: validate stack configs and synthesise stacks offline.
+"""tricloud: validate stack configs and synthesise stacks offline.
 
 No Pulumi CLI and no credentials: ``plan`` runs the real program under Pulumi's mocks.
 Exit codes: 0 fine, 1 the program failed, 2 a config or usage error (message, no traceback).
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from config.enums import Cloud, Environment
 from config.errors import USER_ERRORS, ConfigError, Problem
 from config.loader import load_stack_file
-from config.stacks import STACKS_DIR, find_stack_file, load_all, stack_files
+from config.stacks import STACKS_DIR, check_against_all, find_stack_file, load_all, stack_files
 from tricloud.plan import PlanFileError
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ def _validate(args: argparse.Namespace) -> int:
         stacks = load_all(args.stacks_dir)  # also checks address ranges across stacks
     else:
         stacks = [load_stack_file(p) for p in _stack_paths(args)]
+        check_against_all(stacks, args.stacks_dir)
     for stack in stacks:
         p = stack.platform
         print(f"ok  {stack.name:<24} {p.cloud.value:<6} {p.region:<16} {p.environment.value:<8}"
@@ -58,6 +59,8 @@ def _synthesised(args: argparse.Namespace) -> Iterator[StackPlan]:
     paths = _stack_paths(args)
     if args.all or not args.stack:
         load_all(args.stacks_dir)  # refuse to plan a set of stacks whose ranges clash
+    else:  # one stack is still checked against every stack file's range
+        check_against_all([load_stack_file(p) for p in paths], args.stacks_dir)
     for i, path in enumerate(paths, 1):
         started = time.perf_counter()
         print(f"[{i}/{len(paths)}] synthesising {path.name} ...", file=sys.stderr, flush=True)

@@ -10,7 +10,6 @@ cloud's block that overlaps no existing stack of any cloud.
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import tempfile
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from config.addressing import IPv4Network, lowest_free
 from config.enums import Cloud, Environment
 from config.errors import ConfigError
 from config.loader import SOURCE_URL_KEY, load_stack_file
-from config.regions import REGIONS
+from config.regions import region_problem
 from config.stacks import load_all
 
 BLOCK_SIZE = 10  # /16s per cloud
@@ -70,13 +69,9 @@ def next_free_range(cloud: Cloud, taken: list[IPv4Network]) -> IPv4Network:
 
 
 def _check_region(cloud: Cloud, region: str) -> None:
-    if region in REGIONS[cloud]:
-        return
-    close = difflib.get_close_matches(region, sorted(REGIONS[cloud]), n=4, cutoff=0.6)
-    hint = f"close matches: {', '.join(close)}" if close else (
-        f"e.g. {', '.join(sorted(REGIONS[cloud])[:4])}")
-    raise NewStackError(f"region {region!r} is not a {cloud} region the platform supports; "
-                        f"{hint} (all of them: config/regions.py)")
+    problem = region_problem(cloud, region)
+    if problem:
+        raise NewStackError(f"region {problem}")
 
 
 def render(spec: NewStack, cidr: IPv4Network) -> str:

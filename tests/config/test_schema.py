@@ -71,7 +71,10 @@ def test_regions_are_checked_per_cloud(cloud: str, region: str):
 
 @pytest.mark.parametrize(("path", "value", "fragment"), [
     ("cloud", "oracle", "allowed: aws, gcp, azure"),
-    ("region", "europe-west2", "not a region of aws"),
+    ("region", "europe-west2", "'europe-west2' is a GCP region and this stack's cloud is AWS; "
+     "close matches on AWS: eu-west-2"),
+    ("region", "us-east-9", "not a region the platform supports on AWS; close matches on AWS: "
+     "us-east-2, us-east-1"),
     ("environment", "qa", "allowed: dev, staging, prod"),
     ("network.cidr", "8.8.0.0/16", "10.0.0.0/8"),
     ("network.cidr", "10.1.2.3/16", "host bits"),
@@ -85,9 +88,12 @@ def test_regions_are_checked_per_cloud(cloud: str, region: str):
     ("database.backup_retention_days", 0, "greater than or equal to 1"),
     ("database.backup_retention_days", 36, "less than or equal to 35"),
     ("database.deletion_protection", "sometimes", "boolean"),
-    ("pipeline.schedule", "every hour", "five-field cron"),
-    ("pipeline.schedule", "0 25 * * *", "five-field cron"),
-    ("pipeline.schedule", "0 * * * * *", "five-field cron"),
+    ("pipeline.schedule", "every hour", "has 2 fields; a cron expression has five"),
+    ("pipeline.schedule", "0 25 * * *", "hour 25 is out of range 0-23"),
+    ("pipeline.schedule", "*/0 * * * *", "minute step in '*/0' must be at least 1"),
+    ("pipeline.schedule", "0 0 * 13 *", "month 13 is out of range 1-12"),
+    ("pipeline.schedule", "0 0 * * fri-mon", "day of week range 'fri-mon' runs backwards"),
+    ("pipeline.schedule", "0 * * * * *", "has 6 fields"),
     ("pipeline.cpu", 3, "allowed: 0.25, 0.5, 1, 2, 4"),
     ("pipeline.memory_gb", 0, "greater than 0"),
     ("pipeline.timeout_minutes", 1, "greater than or equal to 5"),
@@ -97,7 +103,7 @@ def test_regions_are_checked_per_cloud(cloud: str, region: str):
     ("tags", {"Owner": "me"}, "keys lowercase"),
     ("tags", {"team": "Data Platform"}, "values lowercase"),
     ("tags", {"stack": "x"}, "reserved keys"),
-    ("gcp", {"project": "my-project-123"}, "only allowed there"),
+    ("gcp", {"project": "my-project-123"}, "only allowed for cloud gcp; remove it for aws"),
     ("network.subnets", 4, "unknown key; allowed here: cidr, nat, zones"),
     ("databse", {"size": "small"}, "unknown key; allowed here: alerts, cloud"),
 ])
@@ -122,7 +128,8 @@ def test_high_availability_needs_a_size_with_a_standby():
 
 def test_gcp_requires_a_project():
     raw = with_("cloud", "gcp", with_("region", "europe-west2"))
-    assert "gcp.project is required" in " ".join(problems(raw).values())
+    assert problems(raw)["gcp.project"] == ("required for cloud gcp: the project the stack "
+                                            "deploys into")
     assert "6-30 lowercase" in problems(with_("gcp", {"project": "X"}, raw))["gcp.project"]
 
 
@@ -153,3 +160,15 @@ def test_a_credential_is_not_echoed_by_another_problems_message():
 def test_not_a_mapping_is_an_error():
     with pytest.raises(ConfigError, match="must be a mapping"):
         validate_platform(["aws"], "t")
+
+
+def test_every_rule_between_settings_is_reported_in_one_pass():
+    raw = with_("cloud", "azure", with_("region", "uksouth", with_(
+        "pipeline.memory_gb", 16, with_("pipeline.cpu", 0.25, with_(
+            "database", {"size": "small", "high_availability": True}, with_(
+                "gcp", {"project": "my-project-123"}))))))
+
+    found = problems(raw)
+
+    assert sorted(found) == ["database.high_availability", "gcp", "pipeline.memory_gb"]
+    assert found["pipeline.memory_gb"].startswith("does not fit pipeline.cpu=0.25 on azure")

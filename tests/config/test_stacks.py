@@ -90,3 +90,26 @@ def test_misnamed_and_unknown_keys_are_reported(tmp_path: Path):
     bad_name.write_text("config: {}\n")
     with pytest.raises(ConfigError, match=r"Pulumi\.<stack>\.yaml"):
         load_stack_file(bad_name)
+
+
+@pytest.mark.parametrize("command", ["validate", "plan", "check", "cost"])
+def test_one_stack_is_checked_against_every_stack_file(tmp_path: Path, command: str):
+    import subprocess
+    import sys
+
+    for path in stack_files():
+        shutil.copy(path, tmp_path)
+    (tmp_path / "Pulumi.staging-aws.yaml").write_text(
+        (STACKS_DIR / "Pulumi.dev-aws.yaml").read_text()
+        .replace("environment: dev", "environment: staging")
+        .replace("10.10.0.0/16", "10.10.128.0/17"))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "tricloud.cli", command, "--stack", "staging-aws",
+         "--stacks-dir", str(tmp_path)],
+        cwd=STACKS_DIR.parent, capture_output=True, text=True, timeout=300, check=False)
+
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Pulumi.dev-aws.yaml and Pulumi.staging-aws.yaml: network.cidr 10.10.0.0/16 " \
+        "overlaps 10.10.128.0/17" in proc.stderr
+    assert "synthesising" not in proc.stderr  # refused before any synthesis

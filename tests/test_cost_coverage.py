@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from config.stacks import STACKS_DIR
 from tricloud.cost import prices
-from tricloud.cost.billable import runs_per_month
-from tricloud.cost.estimate import CostLine, estimate, stack_delta
+from tricloud.cost.billable import _gib, runs_per_month
+from tricloud.cost.estimate import CostLine, estimate, money, stack_delta
 from tricloud.cost.prices import ANY_REGION, HOURS_PER_MONTH, Price, find
 from tricloud.plan import StackPlan
 from tricloud.synth import synthesize
@@ -156,6 +159,22 @@ def test_high_availability_databases_need_their_own_rows(monkeypatch):
 @pytest.mark.parametrize(("quantity", "gib"), [
     ("2Gi", "2"), ("2048Mi", "2"), ("8192Mi", "8"), (str(2 * 1024**3), "2"), ("1G", "0.9313")])
 def test_memory_quantities_read_in_gib(quantity, gib):
-    from tricloud.cost.billable import _gib
-
     assert _gib(quantity).quantize(Decimal("0.0001")) == Decimal(gib)
+
+
+def test_cli_cost_total_for_a_gcp_stack_is_the_sum_of_its_rows_times_quantities():
+    plan = _plan("dev-gcp")
+    secrets = sum(1 for r in plan.resources if r.type == "gcp:secretmanager/secret:Secret")
+    by_formula = (Decimal(str(plan.usage["stored_gb"])) * _row(plan, "gcs-standard-storage")
+                  + Decimal(str(plan.usage["log_gb_per_month"]))
+                  * _row(plan, "cloud-logging-ingestion")
+                  + _row(plan, "cloud-scheduler-job")
+                  + secrets * _row(plan, "secret-manager")
+                  + HOURS_PER_MONTH * _row(plan, "cloud-nat-ip"))
+    assert estimate(plan).total == by_formula  # everything else is listed as not estimated
+    result = subprocess.run([sys.executable, "-m", "tricloud.cli", "cost", "--stack", "dev-gcp"],
+                            cwd=Path(__file__).resolve().parents[1], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    head = result.stdout.splitlines()[0]
+    assert head.startswith(f"== dev-gcp (gcp europe-west2): {money(by_formula)}/month estimated")

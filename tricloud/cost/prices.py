@@ -1,9 +1,11 @@
 """The price table: per cloud, per billable kind (and machine class), per region where it differs.
 
 Every row says when and where it was read. The rows were read on 2026-12-02 from stored copies
-of public pages (no live access to the clouds' price lists was available), mostly third-party
-summaries of the official pages; ``obtained`` says which. A kind, class or region that is not
-here is "not estimated" in every report: add a row (with its source) to price it.
+of public pages (no live access to the clouds' price lists was available): the clouds' own
+pricing pages where a copy was found, otherwise third-party summaries; ``obtained`` says which.
+A kind, class or region that is not here is "not estimated" in every report: add a row (with its
+source) to price it. Rows are list prices: free allotments (per project, subscription or billing
+account, shared with whatever else runs there) are not deducted.
 """
 
 from __future__ import annotations
@@ -75,6 +77,53 @@ PRICES: tuple[Price, ...] = (
           "-from-unoptimized-traffic-routing",
           f"{_STORED}; states that gateway endpoints for S3 and DynamoDB have no hourly or data "
           "charge"),
+    Price("aws", "s3-standard-storage", "", "GB-month", Decimal("0.023"), "us-east-1", _READ,
+          "https://devnotes.tech/understanding-aws-s3-pricing-a-complete-cost-breakdown-with"
+          "-examples", f"{_STORED}; third-party S3 pricing guide, S3 Standard in US East (the "
+          "first, dearest tier)"),
+    Price("aws", "ecr-storage", "", "GB-month", Decimal("0.10"), ANY_REGION, _READ,
+          "https://www.factualminds.com/blog/amazon-ecr-pricing-storage-replication-pull"
+          "-through/", f"{_STORED}; third-party ECR pricing article, one price with no region"),
+    Price("gcp", "gcs-standard-storage", "", "GB-month", Decimal("0.023"), "europe-west2", _READ,
+          "https://cloud.google.com/storage/pricing",
+          f"{_STORED}; official GCP page (a copy served through retrosearch.org), Standard "
+          "storage in London (europe-west2)"),
+    Price("gcp", "cloud-nat-ip", "", "hour", Decimal("0.005"), ANY_REGION, _READ,
+          "https://cloud.google.com/nat/pricing",
+          f"{_STORED}; official GCP page (Google's cloud-dot-devsite copy), per external IP "
+          "address used by a Public NAT gateway, one price table with no region"),
+    Price("gcp", "cloud-nat-gateway", "", "VM-hour", Decimal("0.0014"), ANY_REGION, _READ,
+          "https://cloud.google.com/nat/pricing",
+          f"{_STORED}; official GCP page, per VM instance using the gateway (capped at 32 "
+          "VMs, $0.044/hour), one price table with no region"),
+    Price("gcp", "cloud-nat-data", "", "GiB", Decimal("0.045"), ANY_REGION, _READ,
+          "https://cloud.google.com/nat/pricing",
+          f"{_STORED}; official GCP page, which says the data processing price is the same in "
+          "every region"),
+    Price("gcp", "secret-manager", "", "version-month", Decimal("0.06"), ANY_REGION, _READ,
+          "https://cloud.google.com/secret-manager/pricing",
+          f"{_STORED}; official GCP page (Japanese edition), per active secret version per "
+          "location; automatic replication bills as one location"),
+    Price("gcp", "cloud-kms-key", "SOFTWARE", "version-month", Decimal("0.06"), ANY_REGION,
+          _READ, "https://cloud.google.com/kms/pricing",
+          f"{_STORED}; official GCP page (Japanese edition, prices effective 2025-03-17), per "
+          "active software-protected key version"),
+    Price("gcp", "cloud-scheduler-job", "", "month", Decimal("0.10"), ANY_REGION, _READ,
+          "https://cloud.google.com/scheduler/pricing",
+          f"{_STORED}; official GCP page (Google's cloud-dot-devsite copy), $0.10 per job per "
+          "31 days; 3 free jobs per billing account"),
+    Price("gcp", "cloud-logging-ingestion", "", "GiB", Decimal("0.50"), ANY_REGION, _READ,
+          "https://cloud.google.com/stackdriver/pricing",
+          f"{_STORED}; official GCP page (a copy served through movatter.jp), log storage "
+          "including 30 days; first 50 GiB per project a month free"),
+    Price("azure", "azure-public-ip", "Standard", "hour", Decimal("0.005"), ANY_REGION, _READ,
+          "https://c3x.dev/resources/azure/azurerm_public_ip",
+          f"{_STORED}; third-party cost-estimation page, Standard SKU, one price with no "
+          "region"),
+    Price("azure", "acr", "Basic", "day", Decimal("0.167"), ANY_REGION, _READ,
+          "https://learn.microsoft.com/en-us/azure/container-registry/container-registry-skus",
+          f"{_STORED}; official Azure docs' worked example (Basic, 10 GB included, US dollars, "
+          "no region named)"),
 )
 
 

@@ -173,6 +173,24 @@ def _matrix(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    """One line per check with its fix; exit 1 when any check fails."""
+    import os
+
+    from tricloud.doctor import Status, diagnose
+
+    stack = args.stack
+    path = Path(stack) if stack.endswith((".yaml", ".yml")) else find_stack_file(
+        stack, args.stacks_dir)
+    results = diagnose(path, os.environ)
+    for result in results:
+        print(result.line())
+    failed = sum(r.status is Status.FAIL for r in results)
+    print(f"{len(results) - failed} ok, {failed} to fix before `pulumi up --stack "
+          f"{path.stem.removeprefix('Pulumi.')}`" if failed else "ready to deploy")
+    return 1 if failed else 0
+
+
 def _diff_format(value: str) -> object:
     from tricloud.diffrender import Format
 
@@ -231,6 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
     mat.add_argument("--affected", nargs=2, type=Path, metavar=("BASE.json", "HEAD.json"),
                      help="only stacks whose plan differs between two plan files")
     mat.add_argument("--stacks-dir", type=Path, default=STACKS_DIR, help=argparse.SUPPRESS)
+    doc = sub.add_parser("doctor", help="check this machine can deploy a stack for real")
+    doc.add_argument("--stack", required=True, metavar="NAME|FILE",
+                     help="the stack to deploy (dev-aws) or its stack file")
+    doc.add_argument("--stacks-dir", type=Path, default=STACKS_DIR, help=argparse.SUPPRESS)
     ref = sub.add_parser("reference", help="print the config reference (Markdown)")
     ref.add_argument("--update", type=Path, metavar="README",
                      help="rewrite the generated block in this file instead of printing")
@@ -241,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"validate": _validate, "plan": _plan, "check": _check, "reference": _reference,
                "diff": _diff, "new-stack": _new_stack, "matrix": _matrix,
-               "cost": _cost}[args.command]
+               "cost": _cost, "doctor": _doctor}[args.command]
     try:
         return handler(args)
     except (*USER_ERRORS, PlanFileError) as error:

@@ -51,23 +51,26 @@ def step_mutate(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
 
 def step_ingest(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
     from pipeline import ingest
+    from pipeline.session import Session
 
-    result = ingest.run(dirs.settings(), args.source_url)
+    result = ingest.run(Session.of(dirs.settings(), source_url=args.source_url))
     return {"rows": result.rows_out, "batch_id": result.details["batch_id"]}
 
 
 def step_transform(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
     from pipeline import transform
+    from pipeline.session import Session
 
-    result = transform.run(dirs.settings())
+    result = transform.run(Session.of(dirs.settings()))
     return {"rows": result.details["rows_read"], "rows_out": result.rows_out,
             "quarantined": result.quarantined, "batches": result.details["batches"]}
 
 
 def step_load(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from pipeline.session import Session
     from pipeline.warehouse import load
 
-    result = load.run(dirs.settings(), args.warehouse_url)
+    result = load.run(Session.of(dirs.settings(), warehouse_url=args.warehouse_url))
     return {"rows": result.rows_out, "batches": result.details["batches"]}
 
 

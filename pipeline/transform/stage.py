@@ -19,7 +19,7 @@ import iso4217
 import pyarrow as pa
 
 from pipeline import storage
-from pipeline.settings import Settings
+from pipeline.session import Session
 from pipeline.stages import StageResult
 from pipeline.transform import outputs
 from pipeline.transform.contract import TABLES
@@ -142,9 +142,10 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def run(settings: Settings) -> StageResult:
+def run(session: Session) -> StageResult:
     """Transform every committed, not yet transformed raw batch; see the module docstring."""
     started = time.perf_counter()
+    settings = session.settings
     raw = committed_batches(settings.raw_uri)
     pending = _pending(raw, outputs.completed_batches(settings.processed_uri))
     details: dict[str, Any] = {"batches": [b.batch_id for b in pending]}

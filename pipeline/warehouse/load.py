@@ -18,10 +18,9 @@ from psycopg import sql
 
 from pipeline import storage
 from pipeline.pgcopy import copy_csv
-from pipeline.settings import Settings
+from pipeline.session import Session
 from pipeline.stages import StageResult
 from pipeline.transform import outputs
-from pipeline.warehouse.faults import checkpoint
 from pipeline.warehouse.migrate import migrate
 from pipeline.warehouse.upsert import TARGETS, statements
 
@@ -33,8 +32,8 @@ class LoadError(RuntimeError):
     """The processed zone and the warehouse ledger disagree about what comes next."""
 
 
-def _load_table(conn: psycopg.Connection, batch_id: str, table: str, data: pa.Table,
-                crash_at: str | None) -> int | None:
+def _load_table(conn: psycopg.Connection, batch_id: str, table: str,
+                data: pa.Table) -> int | None:
     """One table of one batch in one transaction; None when the ledger says it is done."""
     target = TARGETS[table]
     stage = f"stage_{table}"
@@ -50,7 +49,6 @@ def _load_table(conn: psycopg.Connection, batch_id: str, table: str, data: pa.Ta
             cur.execute(sql.SQL("ALTER TABLE {} DROP COLUMN {}").format(
                 sql.Identifier(stage), sql.Identifier(target.record_id)))
         copy_csv(cur, stage, data, COPY_CHUNK_ROWS)
-        checkpoint(crash_at, f"staged:{table}", batch_id)
         changed = 0
         for stmt in statements(target, stage, data.column_names):
             cur.execute(stmt)
@@ -59,8 +57,6 @@ def _load_table(conn: psycopg.Connection, batch_id: str, table: str, data: pa.Ta
         cur.execute(
             "INSERT INTO warehouse.load_ledger (batch_id, table_name, rows_staged, rows_changed)"
             " VALUES (%s, %s, %s, %s)", (batch_id, table, data.num_rows, changed))
-        checkpoint(crash_at, f"upserted:{table}", batch_id)
-    checkpoint(crash_at, f"committed:{table}", batch_id)
     return changed
 
 
@@ -72,14 +68,29 @@ def _loaded(conn: psycopg.Connection) -> dict[str, set[str]]:
     return ledger
 
 
-def run(settings: Settings, warehouse_url: str, crash_at: str | None = None) -> StageResult:
-    """Load every processed batch not yet in the ledger; ``crash_at``: see ``faults``."""
+def _source_rows(processed_uri: str, batch_id: str) -> dict[str, int]:
+    """The transform's row balance of a batch (``_SUCCESS.json``): what loading it delivers."""
+    marker = storage.read_json(outputs.success_uri(processed_uri, batch_id))
+    tables = marker.get("source_tables", {}).values()
+    return {key: sum(int(t.get(key, 0)) for t in tables)
+            for key in ("rows_in", "rows_out", "quarantined", "duplicates")}
+
+
+def run(session: Session) -> StageResult:
+    """Load every processed batch not yet in the ledger into ``session.warehouse_url``.
+
+    ``details["source_rows"]`` is the row balance of the batches this run completed (their
+    source row versions, valid and quarantined): after a crash that is a batch an earlier run
+    transformed, so the run summary counts what this run delivered, not what it transformed.
+    """
     started = time.perf_counter()
+    settings = session.settings
     rows_in = rows_out = 0
-    details: dict[str, Any] = {"batches": [], "skipped_tables": 0, "changed": {}}
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+    details: dict[str, Any] = {"batches": [], "skipped_tables": 0, "changed": {},
+                               "source_rows": dict.fromkeys(
+                                   ("rows_in", "rows_out", "quarantined", "duplicates"), 0)}
+    with psycopg.connect(session.warehouse_url, autocommit=True) as conn:
         details["migrations_applied"] = migrate(conn)
-        checkpoint(crash_at, "migrated")
         conn.execute("SELECT pg_advisory_lock(%s)", (LOAD_LOCK,))
         try:
             ledger = _loaded(conn)
@@ -99,11 +110,13 @@ def run(settings: Settings, warehouse_url: str, crash_at: str | None = None) -> 
                         continue
                     data = storage.read_parquet(
                         outputs.table_uri(settings.processed_uri, batch_id, table))
-                    changed = _load_table(conn, batch_id, table, data, crash_at)
+                    changed = _load_table(conn, batch_id, table, data)
                     rows_in += data.num_rows
                     rows_out += data.num_rows
                     if changed is not None:
                         details["changed"][table] = details["changed"].get(table, 0) + changed
+                for key, n in _source_rows(settings.processed_uri, batch_id).items():
+                    details["source_rows"][key] += n
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (LOAD_LOCK,))
     return StageResult("load", rows_in, rows_out, time.perf_counter() - started, 0, details)

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline import storage, transform
+from pipeline.session import Session
 from pipeline.transform import outputs
 from pipeline.transform.stage import TransformError
 from tests.pipeline import goldendata as g
@@ -18,7 +19,7 @@ def test_golden_star_schema_and_aggregates(storage_root: str, as_strings: bool) 
     settings = g.settings_for(storage_root)
     g.write_batch(settings.raw_uri, B1, g.golden(), as_strings=as_strings)
 
-    result = transform.run(settings)
+    result = transform.run(Session.of(settings))
 
     assert (result.rows_in, result.rows_out, result.quarantined) == (31, 31, 0)
     for table, expected in g.EXPECTED.items():
@@ -32,9 +33,9 @@ def test_golden_star_schema_and_aggregates(storage_root: str, as_strings: bool) 
 def test_second_run_transforms_nothing(storage_root: str) -> None:
     settings = g.settings_for(storage_root)
     g.write_batch(settings.raw_uri, B1, g.golden())
-    transform.run(settings)
+    transform.run(Session.of(settings))
 
-    again = transform.run(settings)
+    again = transform.run(Session.of(settings))
 
     assert (again.rows_in, again.rows_out, again.details["batches"]) == (0, 0, [])
 
@@ -51,7 +52,7 @@ def test_uncommitted_batch_and_unlisted_files_are_ignored(storage_root: str) -> 
         pa.Table.from_pylist(stray))
     g.write_batch(settings.raw_uri, B2, {"sales_order": stray}, commit=False)
 
-    result = transform.run(settings)
+    result = transform.run(Session.of(settings))
 
     assert result.rows_in == 31
     assert [r[0] for r in g.processed_rows(settings, B1, "fact_sales_order")] == [1, 2, 3]
@@ -64,7 +65,7 @@ def test_history_and_overlap_duplicates(storage_root: str, second_as_strings: bo
     settings = g.settings_for(storage_root)
     data = g.golden()
     g.write_batch(settings.raw_uri, B1, data)
-    transform.run(settings)
+    transform.run(Session.of(settings))
     order_1 = g.updated(data["sales_order"][0], "2024-03-01 10:00:00", units_sold=12)
     design_1 = g.updated(data["design"][0], "2024-03-01 09:00:00", design_name="Oak Chair")
     # the overlap window re-delivers order 2 unchanged: a duplicate, not a new version
@@ -72,7 +73,7 @@ def test_history_and_overlap_duplicates(storage_root: str, second_as_strings: bo
                                          "design": [design_1]},
                   as_strings=second_as_strings)
 
-    result = transform.run(settings)
+    result = transform.run(Session.of(settings))
 
     assert result.details["rows_read"] == 3
     assert result.details["duplicates"] == 1
@@ -93,8 +94,8 @@ def test_history_and_overlap_duplicates(storage_root: str, second_as_strings: bo
 def test_a_batch_older_than_the_last_transformed_one_is_refused(storage_root: str) -> None:
     settings = g.settings_for(storage_root)
     g.write_batch(settings.raw_uri, B2, g.golden())
-    transform.run(settings)
+    transform.run(Session.of(settings))
     g.write_batch(settings.raw_uri, B1, {"currency": g.golden()["currency"]})
 
     with pytest.raises(TransformError, match="older than the last transformed"):
-        transform.run(settings)
+        transform.run(Session.of(settings))

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from pipeline import transform
+from pipeline.session import Session
 from tests.pipeline import goldendata as g
 
 B1, B2 = "20240301T000000Z", "20240302T000000Z"
@@ -40,10 +41,10 @@ def test_each_rule_quarantines_the_right_rows(storage_root: str) -> None:
     settings = g.settings_for(storage_root)
     data = g.golden()
     g.write_batch(settings.raw_uri, B1, data)
-    transform.run(settings)
+    transform.run(Session.of(settings))
     g.write_batch(settings.raw_uri, B2, _bad_typed_batch(data))
 
-    result = transform.run(settings)
+    result = transform.run(Session.of(settings))
 
     got = [(q["table_name"], q["key"], q["rule"], q["column_name"])
            for q in g.quarantined(settings, B2)]
@@ -79,7 +80,7 @@ def test_untypable_values_from_a_string_export(storage_root: str) -> None:
     settings = g.settings_for(storage_root)
     data = g.golden()
     g.write_batch(settings.raw_uri, B1, data, as_strings=True)
-    transform.run(settings)
+    transform.run(Session.of(settings))
     so, pay = data["sales_order"][0], data["payment"][0]
     at = "2024-03-02 08:00:00"
     bad = {
@@ -96,7 +97,7 @@ def test_untypable_values_from_a_string_export(storage_root: str) -> None:
     }
     g.write_batch(settings.raw_uri, B2, bad, as_strings=True)
 
-    result = transform.run(settings)
+    result = transform.run(Session.of(settings))
 
     got = [(q["table_name"], q["key"], q["rule"], q["column_name"])
            for q in g.quarantined(settings, B2)]

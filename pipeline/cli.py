@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     overlap(sub.add_parser("ingest", help="copy new and changed source rows to the raw zone"))
     sub.add_parser("transform", help="raw zone to star schema, quarantining bad rows")
     sub.add_parser("load", help="load processed batches into the warehouse")
+    sub.add_parser("rebuild-state",
+                   help="recompute the transform's compacted state from the raw history")
     out(sub.add_parser("report", help="print the dashboard report and write CSV/HTML"))
     p = sub.add_parser("seed", help="fill the source database with synthetic data")
     p.add_argument("--orders", type=int, default=2000, help="sales orders (default 2000)")

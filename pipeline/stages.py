@@ -45,13 +45,15 @@ class Stage(Protocol):
 
 @dataclass(frozen=True)
 class ModuleStage:
-    """A pipeline stage; ``module`` holds its ``run(session) -> StageResult``."""
+    """A pipeline stage: ``module.function(session) -> StageResult``."""
 
     name: str
     module: str
+    function: str = "run"
 
     def run(self, session: Session) -> StageResult:
-        result: StageResult = importlib.import_module(self.module).run(session)
+        result: StageResult = getattr(importlib.import_module(self.module), self.function)(
+            session)
         return result
 
 
@@ -61,7 +63,10 @@ STAGES: tuple[Stage, ...] = (
     ModuleStage("load", "pipeline.warehouse.load"),
     ModuleStage("report", "pipeline.report"),
 )
-STAGES_BY_NAME: dict[str, Stage] = {s.name: s for s in STAGES}
+# Not part of a run: recomputes the transform's compacted state from the raw history when the
+# transform reports it missing or damaged.
+REBUILD_STATE = ModuleStage("rebuild-state", "pipeline.transform.stage", "rebuild_state")
+STAGES_BY_NAME: dict[str, Stage] = {s.name: s for s in (*STAGES, REBUILD_STATE)}
 
 
 def run_stages(session: Session, stages: Sequence[Stage] = STAGES,

@@ -1,12 +1,13 @@
 """The transform stage: every committed raw batch not yet transformed becomes a processed batch.
 
-Incrementality: a processed batch is produced per raw batch, oldest first, and marked complete
-by ``_SUCCESS.json``. Each one is computed over all committed raw batches up to and including
-it, because de-duplication across the ingest overlap window, reference checks ("an id that
-never existed") and "latest version" dimensions and aggregates all need the history. Facts
-and the quarantine hold only the versions a batch delivered first, so every source row version
-is counted in exactly one run. A row's verdict depends only on its values and on what existed
-by its own batch, so recomputing history never changes an earlier verdict.
+A processed batch is produced per raw batch, oldest first, and marked complete by
+``_SUCCESS.json``. Each one reads only its own raw files and the compacted state the batch
+before it left (``state.py``): de-duplication across the ingest overlap window, reference checks
+("an id that never existed") and "latest version" dimensions and aggregates need nothing else of
+the history. The batch's outputs hold only what it changed (``outputs.py``), and its state is
+committed before its ``_SUCCESS.json``, so a crash anywhere leaves the previous state for the
+rerun. A row's verdict depends only on its values and on what existed by its own batch, so
+``rebuild_state``, which replays the raw history, reproduces the same state.
 """
 
 from __future__ import annotations
@@ -20,11 +21,21 @@ import pyarrow as pa
 
 from pipeline import storage
 from pipeline.session import Session
+from pipeline.settings import EngineConfig
 from pipeline.stages import StageResult
 from pipeline.transform import outputs
-from pipeline.transform.contract import TABLES
-from pipeline.transform.engine import SqlRunner, sql_file
-from pipeline.transform.raw import RawBatch, RawTable, committed_batches, read_table
+from pipeline.transform import state as state_store
+from pipeline.transform.contract import TABLES, TABLES_BY_NAME
+from pipeline.transform.engine import SqlRunner, default_memory_limit_mb, sql_file
+from pipeline.transform.raw import (
+    CURRENT_SCHEMAS,
+    SEEN_SCHEMA,
+    RawBatch,
+    RawTable,
+    committed_batches,
+    read_table,
+)
+from pipeline.transform.state import State
 from pipeline.transform.validate import render_all
 from pipeline.transform.writer import BackgroundWriter
 
@@ -70,45 +81,133 @@ def _pending(raw: list[RawBatch], done: list[str]) -> list[RawBatch]:
     return pending
 
 
-def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str, position: int,
-                     processed_uri: str) -> BatchCounts:
-    """``position`` is the batch's ``_batch`` in the raw tables (``raw.LINEAGE``)."""
-    runner.materialise("run_batch", f"SELECT CAST({_quote(batch_id)} AS VARCHAR) AS batch_id, "
-                                    f"CAST({int(position)} AS INTEGER) AS batch")
+def _register_state(runner: SqlRunner, current: State, raw: dict[str, RawTable]) -> None:
+    """The state's files as lazy datasets named ``state_<t>`` and ``seen_<t>``."""
     for table in TABLES:
-        runner.view(f"raw_{table.name}",
-                    f"SELECT * FROM raw_all_{table.name} "
-                    "WHERE _batch <= (SELECT batch FROM run_batch)")
+        runner.register(f"state_{table.name}",
+                        state_store.dataset(_listed(current.current.get(table.name)),
+                                            CURRENT_SCHEMAS[table.name]))
+        runner.register(f"seen_{table.name}",
+                        state_store.dataset(current.seen.get(table.name, []), SEEN_SCHEMA))
+        runner.register(f"raw_{table.name}", raw[table.name].data)
+
+
+def _listed(uri: str | None) -> list[str]:
+    return [uri] if uri else []
+
+
+def _dimension_sql(name: str) -> str:
+    """The dimension's rows for the ids whose values may have changed in this batch."""
+    if name not in outputs.DIMENSION_SOURCES:
+        return sql_file(name)  # dim_date: already only the dates this batch's facts use
+    key, own, sources = outputs.DIMENSION_SOURCES[name]
+    own_key = TABLES_BY_NAME[own].key
+    ids = []
+    for source, column in sources:
+        source_key = TABLES_BY_NAME[source].key
+        if column is None:
+            ids.append(f"SELECT {own_key} FROM changed_{own}")
+        else:
+            ids.append(f"SELECT {own_key} FROM current_{own} WHERE {column} IN "
+                       f"(SELECT {source_key} FROM changed_{source})")
+    return (f"SELECT * FROM ({sql_file(name)}) AS d WHERE d.{key} IN "
+            f"({' UNION '.join(ids)}) ORDER BY d.{key}")
+
+
+def _aggregate_sql(name: str, had_state: bool) -> str:
+    """The groups whose values differ from the state's aggregate; vanished ones with count 0."""
+    grain = outputs.AGGREGATE_GRAIN[name]
+    old = f"old_{name}" if had_state else f"(SELECT * FROM new_{name} WHERE false)"
+    keys = ", ".join(grain.keys)
+    zeros = ", ".join(f"0 AS {v}" for v in grain.values)
+    return f"""
+SELECT * FROM (
+    SELECT * FROM new_{name} EXCEPT SELECT * FROM {old}
+    UNION ALL
+    SELECT {keys}, {zeros} FROM (SELECT {keys} FROM {old} EXCEPT SELECT {keys} FROM new_{name})
+) ORDER BY ALL
+"""
+
+
+def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
+                     processed_uri: str, before: State, *, write_outputs: bool = True,
+                     ) -> tuple[BatchCounts, State]:
+    """One raw batch against the state before it: its outputs, counts and the next state."""
+    runner.materialise("run_batch", f"SELECT CAST({_quote(batch_id)} AS VARCHAR) AS batch_id, "
+                                    "CAST(0 AS INTEGER) AS batch")
+    _register_state(runner, before, raw)
+    for table in TABLES:
         for rel in render_all(table, raw[table.name].typed):
             (runner.materialise if rel.materialise else runner.view)(rel.name, rel.sql)
+    for name in outputs.AGGREGATES:
+        runner.materialise(f"new_{name}", sql_file(name))
+        if name in before.aggregates:
+            runner.register(f"old_{name}", state_store.dataset([before.aggregates[name]]))
 
     written: dict[str, int] = {}
     this = "(SELECT batch FROM run_batch)"
     with BackgroundWriter(in_flight=2) as writer:
         for name in outputs.OUTPUT_TABLES:
-            data = runner.fetch(sql_file(name))
-            writer.write(outputs.table_uri(processed_uri, batch_id, name), data)
+            if name in outputs.AGGREGATES:
+                query = _aggregate_sql(name, name in before.aggregates)
+            elif name in outputs.DIMENSIONS:
+                query = _dimension_sql(name)
+            else:
+                query = sql_file(name)
+            data = runner.fetch(query)
+            if write_outputs:
+                writer.write(outputs.table_uri(processed_uri, batch_id, name), data)
             written[name] = data.num_rows
         quarantine = _quarantine(runner, raw, this)
-        writer.write(outputs.quarantine_uri(processed_uri, batch_id), quarantine)
+        if write_outputs:
+            writer.write(outputs.quarantine_uri(processed_uri, batch_id), quarantine)
 
     counts: dict[str, dict[str, int]] = {}
     for t in TABLES:
-        read = runner.scalar(f"SELECT count(*) FROM raw_{t.name} WHERE _batch = {this}")
-        versions, bad = runner.row(
-            f"SELECT count(*), count(_rule) FROM checked_{t.name} WHERE _batch = {this}")
+        read = runner.scalar(f"SELECT count(*) FROM raw_{t.name}")
+        versions, bad = runner.row(f"SELECT count(*), count(_rule) FROM checked_{t.name}")
         counts[t.name] = {"read": read, "duplicates": read - versions, "rows_in": versions,
                           "rows_out": versions - bad, "quarantined": bad}
     result = BatchCounts(batch_id, counts)
     if result.total("quarantined") != quarantine.num_rows:
         raise TransformError(f"batch {batch_id}: quarantine file disagrees with the counts")
-    storage.write_json(outputs.success_uri(processed_uri, batch_id), {
-        "batch_id": batch_id,
-        "source_tables": counts,
-        "outputs": written,
-        "quarantined": quarantine.num_rows,
-    })
-    return result
+    after = _next_state(runner, processed_uri, before, batch_id, counts, written)
+    if write_outputs:
+        storage.write_json(outputs.success_uri(processed_uri, batch_id), {
+            "batch_id": batch_id,
+            "source_tables": counts,
+            "outputs": written,
+            "quarantined": quarantine.num_rows,
+        })
+    state_store.discard_superseded(processed_uri, before, after)
+    return result, after
+
+
+def _next_state(runner: SqlRunner, processed_uri: str, before: State, batch_id: str,
+                counts: dict[str, dict[str, int]], written: dict[str, int]) -> State:
+    """Write what changed as new files and commit the state of ``batch_id`` (its manifest)."""
+    after = State(batch_id=batch_id, current=dict(before.current),
+                  seen={t: list(v) for t, v in before.seen.items()},
+                  aggregates=dict(before.aggregates), rows=dict(before.rows))
+
+    def write(kind: str, name: str, query: str) -> str:
+        uri = state_store.new_file_uri(processed_uri, name, kind)
+        after.rows[uri] = state_store.write(uri, runner.reader(query))
+        return uri
+
+    for t in TABLES:
+        if counts[t.name]["rows_in"]:
+            uri = write("seen", t.name, f"SELECT _k, _lu FROM versions_{t.name}")
+            after.seen.setdefault(t.name, []).append(uri)
+        if runner.scalar(f"SELECT count(*) FROM changed_{t.name}"):
+            after.current[t.name] = write("current", t.name, f"SELECT * FROM current_{t.name}")
+    for name in outputs.AGGREGATES:
+        if written[name] or name not in before.aggregates:
+            after.aggregates[name] = write("aggregate", name, f"SELECT * FROM new_{name}")
+    live = set(after.files())
+    after.rows = {u: n for u, n in after.rows.items() if u in live}
+    state_store.commit(processed_uri, after)
+    return after
 
 
 def _quarantine(runner: SqlRunner, raw: dict[str, RawTable], this: str) -> pa.Table:
@@ -142,28 +241,35 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _one_batch(batch: RawBatch, processed_uri: str, before: State, engine: EngineConfig, *,
+               write_outputs: bool = True) -> tuple[BatchCounts, State]:
+    """A fresh engine per batch, so nothing of one batch's relations outlives it."""
+    runner = SqlRunner(memory_limit_mb=default_memory_limit_mb(engine.memory_mb),
+                       spill_root=engine.spill_dir)
+    try:
+        runner.register("ref_currency", currency_reference())
+        raw_tables = {table.name: read_table(table, [batch]) for table in TABLES}
+        return _transform_batch(runner, raw_tables, batch.batch_id, processed_uri, before,
+                                write_outputs=write_outputs)
+    finally:
+        runner.close()
+
+
 def run(session: Session) -> StageResult:
     """Transform every committed, not yet transformed raw batch; see the module docstring."""
     started = time.perf_counter()
     settings = session.settings
     raw = committed_batches(settings.raw_uri)
-    pending = _pending(raw, outputs.completed_batches(settings.processed_uri))
+    done = outputs.completed_batches(settings.processed_uri)
+    pending = _pending(raw, done)
     details: dict[str, Any] = {"batches": [b.batch_id for b in pending]}
     if not pending:
         return StageResult("transform", 0, 0, time.perf_counter() - started, 0, details)
-    upto = [b for b in raw if b.batch_id <= pending[-1].batch_id]
-    runner = SqlRunner()
-    try:
-        runner.register("ref_currency", currency_reference())
-        raw_tables = {table.name: read_table(table, upto) for table in TABLES}
-        for name, table in raw_tables.items():
-            runner.register(f"raw_all_{name}", table.data)
-        position = {b.batch_id: i for i, b in enumerate(upto)}
-        per_batch = [_transform_batch(runner, raw_tables, b.batch_id, position[b.batch_id],
-                                      settings.processed_uri)
-                     for b in pending]
-    finally:
-        runner.close()
+    current = state_store.load(settings.processed_uri, done[-1] if done else None)
+    per_batch = []
+    for batch in pending:
+        counts, current = _one_batch(batch, settings.processed_uri, current, settings.engine)
+        per_batch.append(counts)
     rows_in = sum(b.total("rows_in") for b in per_batch)
     rows_out = sum(b.total("rows_out") for b in per_batch)
     quarantined = sum(b.total("quarantined") for b in per_batch)
@@ -176,3 +282,27 @@ def run(session: Session) -> StageResult:
     }
     return StageResult("transform", rows_in, rows_out, time.perf_counter() - started,
                        quarantined, details)
+
+
+def rebuild_state(session: Session) -> StageResult:
+    """Recompute the state of every transformed batch from the raw history, oldest first.
+
+    The same per-batch step as ``run`` with its outputs left alone: the processed batches and
+    the warehouse already hold them, and the verdicts cannot differ. Costs a full backfill.
+    """
+    started = time.perf_counter()
+    settings = session.settings
+    by_id = {b.batch_id: b for b in committed_batches(settings.raw_uri)}
+    done = outputs.completed_batches(settings.processed_uri)
+    missing = [b for b in done if b not in by_id]
+    if missing:
+        raise TransformError(f"processed batch {missing[0]} has no committed raw batch in "
+                             f"{settings.raw_uri}; the state cannot be rebuilt without it")
+    current = State()
+    rows = 0
+    for batch_id in done:
+        counts, current = _one_batch(by_id[batch_id], settings.processed_uri, current,
+                                     settings.engine, write_outputs=False)
+        rows += counts.total("rows_in")
+    return StageResult("rebuild-state", rows, rows, time.perf_counter() - started, 0,
+                       {"batches": done})

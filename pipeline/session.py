@@ -124,7 +124,10 @@ def describe_error(exc: BaseException, session: Session | None = None, stage: st
         return text
     import psycopg
 
-    if isinstance(exc, psycopg.OperationalError) and session is not None and \
-            stage in ("load", "report", "run") and session.urls is not None:
+    from pipeline.pgcopy import AdbcOperationalError
+
+    unreachable = isinstance(exc, psycopg.OperationalError | AdbcOperationalError)
+    if unreachable and session is not None and stage in ("load", "report", "run") and \
+            session.urls is not None:
         return f"cannot use warehouse {describe(session.urls[1])}: {text}"
     return f"{type(exc).__name__}: {text}"

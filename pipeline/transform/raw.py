@@ -67,7 +67,8 @@ CURRENT_SCHEMAS: dict[str, pa.Schema] = {
     t.name: pa.schema([pa.field(c.name, STATE_TYPES[c.type]) for c in t.all_columns])
     for t in TABLES
 }
-SEEN_SCHEMA = pa.schema([("_k", pa.string()), ("_lu", pa.string())])
+SEEN_SCHEMA = pa.schema([("_k", pa.int64()), ("_kx", pa.string()),
+                         ("_lu", pa.timestamp("us")), ("_lux", pa.string())])
 
 
 # Lineage of every raw row: ``_batch`` is the position of its batch in the run's batch list

@@ -36,7 +36,7 @@ from pipeline.transform.raw import (
     read_table,
 )
 from pipeline.transform.state import State
-from pipeline.transform.validate import render_all
+from pipeline.transform.validate import VERSION_KEY, render_all
 from pipeline.transform.writer import BackgroundWriter
 
 QUARANTINE_SCHEMA = pa.schema([
@@ -197,7 +197,8 @@ def _next_state(runner: SqlRunner, processed_uri: str, before: State, batch_id: 
 
     for t in TABLES:
         if counts[t.name]["rows_in"]:
-            uri = write("seen", t.name, f"SELECT _k, _lu FROM versions_{t.name}")
+            uri = write("seen", t.name,
+                        f"SELECT {', '.join(VERSION_KEY)} FROM versions_{t.name}")
             after.seen.setdefault(t.name, []).append(uri)
         if runner.scalar(f"SELECT count(*) FROM changed_{t.name}"):
             after.current[t.name] = write("current", t.name, f"SELECT * FROM current_{t.name}")

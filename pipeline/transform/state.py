@@ -6,10 +6,10 @@ Layout::
     <processed>/state/data/<table>/<kind>-<token>.parquet  files a manifest lists
 
 Per source table the state holds ``current`` (the latest valid version of every id, typed: what
-dimensions, aggregates and reference checks read) and ``seen`` (the normalised version key
-``(_k, _lu)`` of every version ever delivered, valid or not: what the overlap de-duplication
-reads); per aggregate, the whole aggregate as of the batch (the next batch emits only the groups
-that differ from it). ``seen`` only grows, so each batch appends one file; ``current`` and the
+dimensions, aggregates and reference checks read) and ``seen`` (the version key of every
+version ever delivered, valid or not: what the overlap de-duplication reads); per aggregate,
+the whole aggregate as of the batch (the next batch emits only the groups that differ from
+it). ``seen`` only grows, so each batch appends one file; ``current`` and the
 aggregates are rewritten only when the batch changed them.
 
 State k = state k-1 + batch k. Data files get fresh names and are never overwritten; the
@@ -34,7 +34,7 @@ from pipeline import storage
 from pipeline.errors import PipelineError, StorageError
 
 REBUILD_COMMAND = "pipeline rebuild-state"
-FORMAT = 1
+FORMAT = 2
 
 
 class StateError(PipelineError):

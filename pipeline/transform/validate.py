@@ -9,7 +9,7 @@ every earlier batch) and ``state_<t>`` (the latest valid version of every id bef
 both from the compacted state (``state.py``). Relations produced:
 
 - ``versions_<t>``: one row per version (id, last_updated) no earlier batch delivered, the
-  first copy seen, with its normalised key ``(_k, _lu)``.
+  first copy seen, with its version key (``VERSION_KEY``).
 - ``checked_<t>``: the version typed, with ``_rule``/``_column`` of the first rule it breaks
   (NULL when valid); the stage renders the raw values of the rows that break one.
 - ``valid_<t>``: ids with a valid version by this batch (``valid_from`` 0: earlier batches and
@@ -36,42 +36,53 @@ class Relation:
     materialise: bool
 
 
-def _version_part(column: str, type_: str) -> str:
-    # Typed when possible so '7'/'7.0'-style or 'T'-vs-space timestamp spellings from
-    # different exports are one version; raw text when untypable so bad rows still dedupe.
-    # Always text, typed or not, because the key is kept in the state and compared with
-    # batches that may have arrived the other way.
-    text = f"CAST({column} AS VARCHAR)"
-    return f"coalesce(CAST(TRY_CAST({text} AS {type_}) AS VARCHAR), {text}, '')"
+# The version key ``(_k, _kx, _lu, _lux)``: the id and last_updated typed when they type
+# (so '7'/'7.0'-style or 'T'-vs-space spellings from different exports are one version), and
+# the raw text (NULL as '') only when they do not, so bad rows still de-duplicate. Typed values
+# stay typed, so a batch that arrived typed costs no string work, and the key has one shape in
+# the state whichever way a batch arrived.
+VERSION_KEY: tuple[str, ...] = ("_k", "_kx", "_lu", "_lux")
 
 
-def render_versions(table: SourceTable) -> str:
+def _version_part(column: str, type_: str, typed: frozenset[str]) -> tuple[str, str]:
+    if column in typed:
+        return f"CAST({column} AS {type_})", f"CASE WHEN {column} IS NULL THEN '' END"
+    value = f"TRY_CAST({column} AS {type_})"
+    return value, f"CASE WHEN {value} IS NULL THEN coalesce(CAST({column} AS VARCHAR), '') END"
+
+
+def _same_version(a: str, b: str) -> str:
+    return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in VERSION_KEY)
+
+
+def render_versions(table: SourceTable, typed: frozenset[str] = frozenset()) -> str:
     """The first copy of each version no earlier batch delivered. Duplicates are rare (the
     ingest overlap), so only the keys that occur twice are ranked; every other row passes
     through without a sort. ``seen_<t>`` is the big side: it is scanned once and probes a hash
     of the batch's keys, never the other way round."""
-    k = _version_part(table.key, "BIGINT")
-    lu = _version_part("last_updated", "TIMESTAMP")
+    k, kx = _version_part(table.key, "BIGINT", typed)
+    lu, lux = _version_part("last_updated", "TIMESTAMP", typed)
+    keys = ", ".join(VERSION_KEY)
     return f"""
-WITH keyed AS (SELECT _seq, {k} AS _k, {lu} AS _lu FROM raw_{table.name}),
-twice AS (SELECT _k, _lu FROM keyed GROUP BY _k, _lu HAVING count(*) > 1),
+WITH keyed AS (
+    SELECT *, {k} AS _k, {kx} AS _kx, {lu} AS _lu, {lux} AS _lux FROM raw_{table.name}
+),
+twice AS (SELECT {keys} FROM keyed GROUP BY ALL HAVING count(*) > 1),
 earlier AS (
-    SELECT s._k, s._lu FROM seen_{table.name} AS s
-    SEMI JOIN keyed AS k ON s._k = k._k AND s._lu = k._lu
+    SELECT {", ".join(f"s.{c}" for c in VERSION_KEY)} FROM seen_{table.name} AS s
+    SEMI JOIN keyed AS k ON {_same_version("s", "k")}
 ),
 dropped AS (
     SELECT _seq FROM (
-        SELECT k._seq, row_number() OVER (
-            PARTITION BY k._k, k._lu ORDER BY k._seq) AS _rn
-        FROM keyed AS k
-        SEMI JOIN twice AS d ON k._k = d._k AND k._lu = d._lu
+        SELECT k._seq, row_number() OVER (PARTITION BY {", ".join(f"k.{c}" for c in
+                                                              VERSION_KEY)}
+                                          ORDER BY k._seq) AS _rn
+        FROM keyed AS k SEMI JOIN twice AS d ON {_same_version("k", "d")}
     ) WHERE _rn > 1
     UNION ALL
-    SELECT k._seq FROM keyed AS k SEMI JOIN earlier AS e ON k._k = e._k AND k._lu = e._lu
+    SELECT k._seq FROM keyed AS k SEMI JOIN earlier AS e ON {_same_version("k", "e")}
 )
-SELECT r.*, k._k, k._lu FROM raw_{table.name} AS r
-JOIN keyed AS k USING (_seq)
-ANTI JOIN dropped USING (_seq)
+SELECT * FROM keyed ANTI JOIN dropped USING (_seq)
 """
 
 
@@ -209,7 +220,7 @@ def render_all(table: SourceTable, typed: frozenset[str] = frozenset()) -> list[
     batch); ``current_`` is a view over the state, streamed by whatever reads it.
     """
     return [
-        Relation(f"versions_{table.name}", render_versions(table), materialise=True),
+        Relation(f"versions_{table.name}", render_versions(table, typed), materialise=True),
         Relation(f"checked_{table.name}", render_checked(table, typed), materialise=True),
         Relation(f"valid_{table.name}", render_valid(table), materialise=True),
         Relation(f"changed_{table.name}", render_changed(table), materialise=True),

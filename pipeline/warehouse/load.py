@@ -1,10 +1,11 @@
 """The load stage: processed batches into the PostgreSQL warehouse, exactly once, in order.
 
 For every processed batch (oldest first) and every table (dimensions, facts, aggregates), one
-transaction: COPY the batch file into a temporary staging table, merge it (``upsert``), and
-record ``(batch_id, table)`` in ``warehouse.load_ledger``. The ledger row commits with the data,
-so after a crash a rerun skips exactly what was committed and redoes the rest. A session
-advisory lock keeps two loads from interleaving.
+transaction: binary-COPY the batch file into a temporary staging table (ADBC, straight from
+Arrow), merge it (``upsert``), and record ``(batch_id, table)`` in ``warehouse.load_ledger``.
+The ledger row commits with the data, so after a crash a rerun skips exactly what was committed
+and redoes the rest. A session advisory lock (on the psycopg connection that also runs the
+migrations) keeps two loads from interleaving.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from typing import Any
 
 import psycopg
 import pyarrow as pa
-from psycopg import sql
 
-from pipeline import storage
-from pipeline.pgcopy import copy_csv
+from pipeline import pgcopy, storage
 from pipeline.session import Session
 from pipeline.stages import StageResult
 from pipeline.transform import outputs
@@ -25,38 +24,41 @@ from pipeline.warehouse.migrate import migrate
 from pipeline.warehouse.upsert import TARGETS, statements
 
 LOAD_LOCK = 7_311_002  # pg_advisory_lock key: "tricloud warehouse load"
-COPY_CHUNK_ROWS = 50_000
 
 
 class LoadError(RuntimeError):
     """The processed zone and the warehouse ledger disagree about what comes next."""
 
 
-def _load_table(conn: psycopg.Connection, batch_id: str, table: str,
-                data: pa.Table) -> int | None:
-    """One table of one batch in one transaction; None when the ledger says it is done."""
+def _load_table(conn: Any, batch_id: str, table: str, data: pa.Table) -> int | None:
+    """One table of one batch in one transaction of the ADBC connection ``conn``; None when
+    the ledger says it is done. Any failure rolls the whole table back."""
     target = TARGETS[table]
     stage = f"stage_{table}"
-    with conn.transaction(), conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM warehouse.load_ledger WHERE batch_id = %s AND table_name = %s",
-                    (batch_id, table))
+    cur = conn.cursor()
+    try:
+        cur.execute("SELECT 1 FROM warehouse.load_ledger WHERE batch_id = $1 "
+                    "AND table_name = $2", (batch_id, table))
         if cur.fetchone():
+            conn.rollback()
             return None
-        cur.execute(sql.SQL(
-            "CREATE TEMP TABLE {stage} (LIKE {target}) ON COMMIT DROP"
-        ).format(stage=sql.Identifier(stage), target=sql.Identifier("warehouse", table)))
-        if target.record_id:
-            cur.execute(sql.SQL("ALTER TABLE {} DROP COLUMN {}").format(
-                sql.Identifier(stage), sql.Identifier(target.record_id)))
-        copy_csv(cur, stage, data, COPY_CHUNK_ROWS)
+        pgcopy.stage(cur, stage, data)
         changed = 0
         for stmt in statements(target, stage, data.column_names):
-            cur.execute(stmt)
-            if (cur.statusmessage or "").startswith("INSERT"):
+            text = stmt.as_string(None)
+            cur.execute(text)
+            if text.startswith("INSERT"):
                 changed += max(cur.rowcount, 0)
+        cur.execute(f'DROP TABLE "{stage}"')
         cur.execute(
             "INSERT INTO warehouse.load_ledger (batch_id, table_name, rows_staged, rows_changed)"
-            " VALUES (%s, %s, %s, %s)", (batch_id, table, data.num_rows, changed))
+            " VALUES ($1, $2, $3, $4)", (batch_id, table, data.num_rows, changed))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        cur.close()
     return changed
 
 
@@ -89,7 +91,8 @@ def run(session: Session) -> StageResult:
     details: dict[str, Any] = {"batches": [], "skipped_tables": 0, "changed": {},
                                "source_rows": dict.fromkeys(
                                    ("rows_in", "rows_out", "quarantined", "duplicates"), 0)}
-    with psycopg.connect(session.warehouse_url, autocommit=True) as conn:
+    with psycopg.connect(session.warehouse_url, autocommit=True) as conn, \
+            pgcopy.connect(session.warehouse_url) as bulk:
         details["migrations_applied"] = migrate(conn)
         conn.execute("SELECT pg_advisory_lock(%s)", (LOAD_LOCK,))
         try:
@@ -110,7 +113,7 @@ def run(session: Session) -> StageResult:
                         continue
                     data = storage.read_parquet(
                         outputs.table_uri(settings.processed_uri, batch_id, table))
-                    changed = _load_table(conn, batch_id, table, data)
+                    changed = _load_table(bulk, batch_id, table, data)
                     rows_in += data.num_rows
                     rows_out += data.num_rows
                     if changed is not None:

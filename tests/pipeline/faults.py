@@ -45,8 +45,9 @@ def _after(owner: Any, name: str, fires: Callable[..., bool]) -> None:
 
 def arm_load(crash_at: str) -> None:
     """Make the load crash at ``crash_at`` (see the module docstring) in this process."""
-    import psycopg
+    from adbc_driver_manager import dbapi
 
+    from pipeline import pgcopy
     from pipeline.warehouse import load
 
     point, _, batch = crash_at.partition("@")
@@ -69,12 +70,12 @@ def arm_load(crash_at: str) -> None:
     if kind == "committed":
         _after(load, "_load_table", lambda conn, b, name, data: ours(b, name))
     elif kind == "staged":
-        _after(load, "copy_csv", lambda *a, **k: ours(current["batch"], current["table"]))
+        _after(pgcopy, "stage", lambda *a, **k: ours(current["batch"], current["table"]))
     elif kind == "upserted":
         def ledger_written(cur: Any, query: Any, params: Any = None, **kwargs: Any) -> bool:
             return "load_ledger (batch_id" in str(query) and params is not None \
                 and ours(params[0], params[1])
 
-        _after(psycopg.Cursor, "execute", ledger_written)
+        _after(dbapi.Cursor, "execute", ledger_written)
     else:
         raise ValueError(f"unknown crash point {crash_at!r}")

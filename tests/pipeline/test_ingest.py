@@ -131,3 +131,35 @@ def test_unreachable_source(pipeline_settings):
     url = "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2"
     with pytest.raises(PipelineError, match=r"cannot connect to source database nowhere"):
         ingest.run(Session.of(pipeline_settings, source_url=url))
+
+
+def test_source_reads_arrive_typed_by_binary_copy(make_database, pipeline_settings):
+    """ADBC's binary COPY: exact decimals, NULL apart from '', timestamps as timestamps."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    import psycopg
+
+    from pipeline.source import dbcopy
+    from pipeline.source.postgres import PostgresSource
+    from pipeline.source.tables import BY_NAME
+
+    url = make_database()
+    with psycopg.connect(url) as conn:
+        dbcopy.recreate_schema(conn)
+        conn.execute("INSERT INTO counterparty VALUES (1, 'Acme', 1, '', NULL, "
+                     "'2024-01-01 08:00:00', '2024-01-02 09:30:00.123456')")
+        conn.execute("INSERT INTO currency VALUES (1, 'GBP', now(), now())")
+        conn.execute("INSERT INTO payment VALUES (1, 1, 1, 12345678.91, 1, 1, true, "
+                     "'2024-01-05', 1, 2, now(), now())")
+    with PostgresSource(url) as source:
+        (cp,) = list(source.read(BY_NAME["counterparty"], None))
+        (pay,) = list(source.read(BY_NAME["payment"], None))
+        since = list(source.read(BY_NAME["counterparty"], datetime(2024, 1, 3)))
+
+    assert cp.schema == BY_NAME["counterparty"].schema
+    row = cp.to_pylist()[0]
+    assert (row["commercial_contact"], row["delivery_contact"]) == ("", None)
+    assert row["last_updated"] == datetime(2024, 1, 2, 9, 30, 0, 123456)
+    assert pay.column("payment_amount").to_pylist() == [Decimal("12345678.91")]
+    assert since == []

@@ -82,18 +82,31 @@ def _pending(raw: list[RawBatch], done: list[str]) -> list[RawBatch]:
 
 
 def _register_state(runner: SqlRunner, current: State, raw: dict[str, RawTable]) -> None:
-    """The state's files as lazy datasets named ``state_<t>`` and ``seen_<t>``."""
+    """The state's files as lazy datasets: ``seen_<t>``, and ``state_<t>``, the base with the
+    newest delta row of every id the deltas hold swapped in."""
     for table in TABLES:
-        runner.register(f"state_{table.name}",
-                        state_store.dataset(_listed(current.current.get(table.name)),
-                                            CURRENT_SCHEMAS[table.name]))
-        runner.register(f"seen_{table.name}",
-                        state_store.dataset(current.seen.get(table.name, []), SEEN_SCHEMA))
-        runner.register(f"raw_{table.name}", raw[table.name].data)
-
-
-def _listed(uri: str | None) -> list[str]:
-    return [uri] if uri else []
+        name, key = table.name, table.key
+        runner.register(f"raw_{name}", raw[name].data)
+        runner.register(f"seen_{name}",
+                        state_store.dataset(current.seen.get(name, []), SEEN_SCHEMA))
+        base, *deltas = current.current.get(name) or [None]
+        runner.register(f"state_base_{name}", state_store.dataset(
+            [base] if base else [], CURRENT_SCHEMAS[name]))
+        if not deltas:
+            runner.view(f"state_{name}", f"SELECT * FROM state_base_{name}")
+            continue
+        for i, uri in enumerate(deltas):
+            runner.register(f"state_delta_{name}_{i}", state_store.dataset([uri]))
+        stacked = " UNION ALL ".join(f"SELECT *, {i} AS _f FROM state_delta_{name}_{i}"
+                                     for i in range(len(deltas)))
+        runner.materialise(f"state_newest_{name}", f"""
+            SELECT * EXCLUDE (_f, _rn) FROM (
+                SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _f DESC) AS _rn
+                FROM ({stacked})
+            ) WHERE _rn = 1""")
+        runner.view(f"state_{name}", f"""
+            SELECT * FROM state_base_{name} ANTI JOIN state_newest_{name} USING ({key})
+            UNION ALL SELECT * FROM state_newest_{name}""")
 
 
 def _dimension_sql(name: str) -> str:
@@ -186,7 +199,8 @@ def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
 def _next_state(runner: SqlRunner, processed_uri: str, before: State, batch_id: str,
                 counts: dict[str, dict[str, int]], written: dict[str, int]) -> State:
     """Write what changed as new files and commit the state of ``batch_id`` (its manifest)."""
-    after = State(batch_id=batch_id, current=dict(before.current),
+    after = State(batch_id=batch_id,
+                  current={t: list(v) for t, v in before.current.items()},
                   seen={t: list(v) for t, v in before.seen.items()},
                   aggregates=dict(before.aggregates), rows=dict(before.rows))
 
@@ -195,13 +209,21 @@ def _next_state(runner: SqlRunner, processed_uri: str, before: State, batch_id: 
         after.rows[uri] = state_store.write(uri, runner.reader(query))
         return uri
 
+    keys = ", ".join(VERSION_KEY)
     for t in TABLES:
-        if counts[t.name]["rows_in"]:
-            uri = write("seen", t.name,
-                        f"SELECT {', '.join(VERSION_KEY)} FROM versions_{t.name}")
-            after.seen.setdefault(t.name, []).append(uri)
-        if runner.scalar(f"SELECT count(*) FROM changed_{t.name}"):
-            after.current[t.name] = write("current", t.name, f"SELECT * FROM current_{t.name}")
+        seen = after.seen.setdefault(t.name, [])
+        if counts[t.name]["rows_in"] and len(seen) >= state_store.COMPACT_AFTER:
+            seen[:] = [write("seen", t.name, f"SELECT {keys} FROM seen_{t.name} "
+                                             f"UNION ALL SELECT {keys} FROM versions_{t.name}")]
+        elif counts[t.name]["rows_in"]:
+            seen.append(write("seen", t.name, f"SELECT {keys} FROM versions_{t.name}"))
+        if not runner.scalar(f"SELECT count(*) FROM changed_{t.name}"):
+            continue
+        files = after.current.setdefault(t.name, [])
+        if not files or len(files) > state_store.COMPACT_AFTER:
+            files[:] = [write("current", t.name, f"SELECT * FROM current_{t.name}")]
+        else:
+            files.append(write("delta", t.name, f"SELECT * FROM changed_{t.name}"))
     for name in outputs.AGGREGATES:
         if written[name] or name not in before.aggregates:
             after.aggregates[name] = write("aggregate", name, f"SELECT * FROM new_{name}")

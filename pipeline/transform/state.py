@@ -6,11 +6,13 @@ Layout::
     <processed>/state/data/<table>/<kind>-<token>.parquet  files a manifest lists
 
 Per source table the state holds ``current`` (the latest valid version of every id, typed: what
-dimensions, aggregates and reference checks read) and ``seen`` (the version key of every
+dimensions, aggregates and reference checks read; a base file and the deltas of the batches
+since, each delta holding the ids a batch changed, so a batch writes what it changed and the
+base is rewritten only every ``COMPACT_AFTER`` batches) and ``seen`` (the version key of every
 version ever delivered, valid or not: what the overlap de-duplication reads); per aggregate,
 the whole aggregate as of the batch (the next batch emits only the groups that differ from
-it). ``seen`` only grows, so each batch appends one file; ``current`` and the
-aggregates are rewritten only when the batch changed them.
+it). ``seen`` only grows, so each batch appends one file (merged into one every
+``COMPACT_AFTER`` files); the aggregates are rewritten only when the batch changed them.
 
 State k = state k-1 + batch k. Data files get fresh names and are never overwritten; the
 manifest of batch k is written after all of them and before the batch's ``_SUCCESS.json``, and
@@ -34,7 +36,10 @@ from pipeline import storage
 from pipeline.errors import PipelineError, StorageError
 
 REBUILD_COMMAND = "pipeline rebuild-state"
-FORMAT = 2
+FORMAT = 3
+# Delta (or seen) files per table before they are merged into one: reads stay a few files
+# deep, and the merge, which costs the table's size, happens once per this many batches.
+COMPACT_AFTER = 8
 
 
 class StateError(PipelineError):
@@ -53,18 +58,18 @@ def new_file_uri(processed_uri: str, table: str, kind: str) -> str:
 
 @dataclass
 class State:
-    """The files of one state: ``current``/``aggregate`` one file (or none) per name,
-    ``seen`` a list per table. ``rows`` counts each file's rows, checked on opening."""
+    """The files of one state: ``current`` (base, then deltas) and ``seen`` lists per table,
+    ``aggregates`` one file per aggregate. ``rows`` counts each file's rows, checked on
+    opening."""
 
     batch_id: str | None = None
-    current: dict[str, str] = field(default_factory=dict)
+    current: dict[str, list[str]] = field(default_factory=dict)
     seen: dict[str, list[str]] = field(default_factory=dict)
     aggregates: dict[str, str] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
 
     def files(self) -> Iterator[str]:
-        yield from self.current.values()
-        for uris in self.seen.values():
+        for uris in (*self.current.values(), *self.seen.values()):
             yield from uris
         yield from self.aggregates.values()
 
@@ -89,7 +94,8 @@ def load(processed_uri: str, last_batch: str | None) -> State:
         if not storage.exists(uri):
             raise _rebuild_hint(processed_uri, last_batch, "is missing")
         doc = storage.read_json(uri)
-        state = State(batch_id=doc["batch_id"], current=dict(doc["current"]),
+        state = State(batch_id=doc["batch_id"],
+                      current={t: list(v) for t, v in doc["current"].items()},
                       seen={t: list(v) for t, v in doc["seen"].items()},
                       aggregates=dict(doc["aggregates"]),
                       rows={k: int(v) for k, v in doc["rows"].items()})

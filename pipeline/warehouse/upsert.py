@@ -103,13 +103,15 @@ def statements(target: TargetTable, stage: str, columns: list[str]) -> list[sql.
             ).format(qualified=sql.Literal(f"warehouse.{target.name}"),
                      col=sql.Literal(target.record_id), rid=rid, table=table),
         ]
+    # Plain equality, not IS NOT DISTINCT FROM: group keys are never NULL (every one comes from
+    # a required column through an inner join), and only equality lets PostgreSQL hash-join
+    # the staged groups against the whole aggregate instead of comparing every pair.
     same_group = sql.SQL(" AND ").join(
-        sql.SQL("a.{k} IS NOT DISTINCT FROM s.{k}").format(k=sql.Identifier(k))
-        for k in target.keys)
+        sql.SQL("a.{k} = s.{k}").format(k=sql.Identifier(k)) for k in target.keys)
     count = sql.Identifier(AGGREGATE_GRAIN[target.name].count)
     return [
-        sql.SQL("DELETE FROM {table} AS a WHERE EXISTS (SELECT 1 FROM {staged} AS s "
-                "WHERE {same_group})").format(table=table, staged=staged, same_group=same_group),
+        sql.SQL("DELETE FROM {table} AS a USING {staged} AS s WHERE {same_group}").format(
+            table=table, staged=staged, same_group=same_group),
         sql.SQL("INSERT INTO {table} ({cols}) SELECT {cols} FROM {staged} WHERE {count} > 0"
                 ).format(table=table, cols=cols, staged=staged, count=count),
     ]

@@ -31,7 +31,7 @@ _ops = st.one_of(
               st.sampled_from(["5.00", "25.00", "-1.00"])),
     st.tuples(st.just("replay"), st.integers(0, 10_000)),
 )
-SEQUENCES = st.lists(st.lists(_ops, max_size=6), min_size=1, max_size=4)
+SEQUENCES = st.lists(st.lists(_ops, max_size=6), min_size=1, max_size=6)
 
 _KEYS = {"sales_order": "sales_order_id", "design": "design_id", "address": "address_id",
          "department": "department_id", "payment": "payment_id"}

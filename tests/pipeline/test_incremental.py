@@ -46,7 +46,8 @@ def _fresh(tmp_path: Path) -> g.Settings:
 @given(sequence=data.SEQUENCES)
 def test_warehouse_after_any_batch_sequence_equals_a_from_scratch_run(
         sequence: list[list[data.Op]], tmp_path: Path,
-        make_database: Callable[[], str]) -> None:
+        make_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(state_store, "COMPACT_AFTER", 2)  # merge deltas every few batches too
     raw = data.batches(sequence)
     step, scratch = _fresh(tmp_path), _fresh(tmp_path)
     step_url, scratch_url = make_database(), make_database()
@@ -148,7 +149,7 @@ def test_a_missing_or_damaged_state_fails_naming_the_rebuild_command(
         tmp_path: Path, damage: str) -> None:
     settings_ = _two_batches(tmp_path)
     manifest = state_store.manifest_uri(settings_.processed_uri, _batch_id(1))
-    victim = _path(storage.read_json(manifest)["current"]["sales_order"])
+    victim = _path(storage.read_json(manifest)["current"]["sales_order"][-1])
     if damage == "missing manifest":
         storage.delete(manifest)
     elif damage == "missing file":

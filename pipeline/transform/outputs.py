@@ -30,23 +30,36 @@ AGGREGATES: tuple[str, ...] = ("agg_sales_daily", "agg_purchases_monthly", "agg_
 
 @dataclass(frozen=True)
 class Aggregate:
-    """An aggregate's grain (``keys``) and values; ``count`` is 0 for a group that is gone."""
+    """An aggregate's grain (``keys``), values and their types; ``count`` is 0 for a group that
+    is gone. ``source`` is the table it sums (latest versions), ``parents`` the (table, column)
+    pairs its SQL joins for group keys: a changed parent moves that table's rows between
+    groups."""
 
     keys: tuple[str, ...]
-    values: tuple[str, ...]
+    values: tuple[tuple[str, str], ...]
+    source: str
+    parents: tuple[tuple[str, str], ...]
 
     @property
     def count(self) -> str:
-        return self.values[0]
+        return self.values[0][0]
 
 
+
+_N, _SUM = "BIGINT", "DECIMAL(14, 2)"
 AGGREGATE_GRAIN: dict[str, Aggregate] = {
-    "agg_sales_daily": Aggregate(("sale_date", "design_id", "country", "currency_code"),
-                                 ("orders", "units_sold", "revenue")),
-    "agg_purchases_monthly": Aggregate(("month", "counterparty_id", "currency_code"),
-                                       ("orders", "item_quantity", "spend")),
-    "agg_payments_monthly": Aggregate(("month", "payment_type_name", "paid", "currency_code"),
-                                      ("payments", "amount")),
+    "agg_sales_daily": Aggregate(
+        ("sale_date", "design_id", "country", "currency_code"),
+        (("orders", _N), ("units_sold", _N), ("revenue", _SUM)), "sales_order",
+        (("address", "agreed_delivery_location_id"), ("currency", "currency_id"))),
+    "agg_purchases_monthly": Aggregate(
+        ("month", "counterparty_id", "currency_code"),
+        (("orders", _N), ("item_quantity", _N), ("spend", _SUM)), "purchase_order",
+        (("currency", "currency_id"),)),
+    "agg_payments_monthly": Aggregate(
+        ("month", "payment_type_name", "paid", "currency_code"),
+        (("payments", _N), ("amount", _SUM)), "payment",
+        (("payment_type", "payment_type_id"), ("currency", "currency_id"))),
 }
 
 # Per dimension: its id column and where changes come from: (source table, column of the

@@ -12,6 +12,7 @@ rerun. A row's verdict depends only on its values and on what existed by its own
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -127,19 +128,62 @@ def _dimension_sql(name: str) -> str:
             f"({' UNION '.join(ids)}) ORDER BY d.{key}")
 
 
-def _aggregate_sql(name: str, had_state: bool) -> str:
-    """The groups whose values differ from the state's aggregate; vanished ones with count 0."""
+def _relations(sql: str, renames: dict[str, str]) -> str:
+    """An output's SQL over other relations of the same shape (its inputs are named in it)."""
+    return re.sub(r"\b(" + "|".join(renames) + r")\b", lambda m: renames[m.group(1)], sql)
+
+
+def _maintain_aggregate(runner: SqlRunner, name: str, had_state: bool) -> None:
+    """``changes_<agg>``: the groups whose values this batch changes, with their new values.
+
+    Maintained, not recomputed: only the rows the batch affects are aggregated (the ids it
+    changed, and the rows of parents it changed, such as orders delivered to an address whose
+    country moved), once as they were (the state before, old parents) with the sign flipped and
+    once as they are; the sums are added to the previous aggregate. Counts and exact decimal
+    sums make this equal to recomputing, and cost the batch, not the history.
+    """
     grain = outputs.AGGREGATE_GRAIN[name]
-    old = f"old_{name}" if had_state else f"(SELECT * FROM new_{name} WHERE false)"
+    src, key = grain.source, TABLES_BY_NAME[grain.source].key
+    via = " OR ".join(f"{column} IN (SELECT {TABLES_BY_NAME[parent].key} FROM changed_{parent})"
+                      for parent, column in grain.parents)
+    runner.materialise(f"affected_{name}", f"""
+        SELECT {key} FROM changed_{src} UNION SELECT {key} FROM state_{src} WHERE {via}""")
+    runner.view(f"before_{src}",
+                f"SELECT * FROM state_{src} WHERE {key} IN (SELECT {key} FROM affected_{name})")
+    runner.view(f"after_{src}",
+                f"SELECT * FROM current_{src} WHERE {key} IN (SELECT {key} FROM affected_{name})")
+    query = sql_file(name)
+    old_parents = {f"current_{p}": f"state_{p}" for p, _ in grain.parents}
+    before = _relations(query, {f"current_{src}": f"before_{src}", **old_parents})
+    after = _relations(query, {f"current_{src}": f"after_{src}"})
+    if not had_state:
+        runner.materialise(f"old_{name}", f"SELECT * FROM ({after}) WHERE false")
     keys = ", ".join(grain.keys)
-    zeros = ", ".join(f"0 AS {v}" for v in grain.values)
-    return f"""
-SELECT * FROM (
-    SELECT * FROM new_{name} EXCEPT SELECT * FROM {old}
-    UNION ALL
-    SELECT {keys}, {zeros} FROM (SELECT {keys} FROM {old} EXCEPT SELECT {keys} FROM new_{name})
-) ORDER BY ALL
-"""
+    negated = ", ".join(f"-{v} AS {v}" for v, _ in grain.values)
+    summed = ", ".join(f"sum({v}) AS {v}" for v, _ in grain.values)
+    same = " AND ".join(f"o.{k} IS NOT DISTINCT FROM d.{k}" for k in grain.keys)
+    totals = ", ".join(f"CAST(coalesce(o.{v}, 0) + d.{v} AS {t}) AS {v}" for v, t in grain.values)
+    moved = " OR ".join(f"d.{v} <> 0" for v, _ in grain.values)
+    runner.materialise(f"changes_{name}", f"""
+        WITH delta AS (
+            SELECT {keys}, {summed} FROM (
+                SELECT {keys}, {negated} FROM ({before}) AS b
+                UNION ALL
+                SELECT {keys}, {", ".join(v for v, _ in grain.values)} FROM ({after}) AS a
+            ) GROUP BY {keys}
+        )
+        SELECT {", ".join(f"d.{k}" for k in grain.keys)}, {totals}
+        FROM delta AS d LEFT JOIN old_{name} AS o ON {same}
+        WHERE {moved}""")
+
+
+def _aggregate_state_sql(name: str) -> str:
+    """The aggregate after this batch: the previous one with the changed groups replaced."""
+    grain = outputs.AGGREGATE_GRAIN[name]
+    same = " AND ".join(f"o.{k} IS NOT DISTINCT FROM c.{k}" for k in grain.keys)
+    return (f"SELECT * FROM old_{name} AS o WHERE NOT EXISTS (SELECT 1 FROM changes_{name} "
+            f"AS c WHERE {same}) UNION ALL SELECT * FROM changes_{name} "
+            f"WHERE {grain.count} > 0")
 
 
 def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
@@ -153,16 +197,16 @@ def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
         for rel in render_all(table, raw[table.name].typed):
             (runner.materialise if rel.materialise else runner.view)(rel.name, rel.sql)
     for name in outputs.AGGREGATES:
-        runner.materialise(f"new_{name}", sql_file(name))
         if name in before.aggregates:
             runner.register(f"old_{name}", state_store.dataset([before.aggregates[name]]))
+        _maintain_aggregate(runner, name, name in before.aggregates)
 
     written: dict[str, int] = {}
     this = "(SELECT batch FROM run_batch)"
     with BackgroundWriter(in_flight=2) as writer:
         for name in outputs.OUTPUT_TABLES:
             if name in outputs.AGGREGATES:
-                query = _aggregate_sql(name, name in before.aggregates)
+                query = f"SELECT * FROM changes_{name} ORDER BY ALL"
             elif name in outputs.DIMENSIONS:
                 query = _dimension_sql(name)
             else:
@@ -226,7 +270,7 @@ def _next_state(runner: SqlRunner, processed_uri: str, before: State, batch_id: 
             files.append(write("delta", t.name, f"SELECT * FROM changed_{t.name}"))
     for name in outputs.AGGREGATES:
         if written[name] or name not in before.aggregates:
-            after.aggregates[name] = write("aggregate", name, f"SELECT * FROM new_{name}")
+            after.aggregates[name] = write("aggregate", name, _aggregate_state_sql(name))
     live = set(after.files())
     after.rows = {u: n for u, n in after.rows.items() if u in live}
     state_store.commit(processed_uri, after)

@@ -8,6 +8,7 @@ the same stages through ``run_stage``, so a stage is logged, timed and failed on
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -109,9 +110,22 @@ class Session:
             self.run_log.failed(stage.name, time.perf_counter() - started, message)
             if self.debug:
                 raise
-            raise StageFailed(message) from None
-        self.run_log.stage(result)
-        return result
+            _release(exc)
+        else:
+            self.run_log.stage(result)
+            return result
+        raise StageFailed(message)
+
+
+def _release(exc: BaseException | None) -> None:
+    """Drop the failed stage's frames now, so what they hold (an open storage stream) is
+    released before the error line is printed rather than at exit, after it."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        exc = exc.__cause__ or exc.__context__
+    gc.collect()
 
 
 def describe_error(exc: BaseException, session: Session | None = None, stage: str = "") -> str:

@@ -66,7 +66,10 @@ def _row(label: str, r: dict[str, Any]) -> str:
 
 
 def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}x" if b else "-"
+    """One decimal, two below 1 (so 0.14x does not read as a met 0.1x target)."""
+    if not b:
+        return "-"
+    return f"{a / b:.2f}x" if a / b < 1 else f"{a / b:.1f}x"
 
 
 def _met(ok: bool) -> str:

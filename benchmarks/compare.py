@@ -16,7 +16,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.transform.outputs import OUTPUT_TABLES
+from pipeline.transform.outputs import (
+    AGGREGATE_GRAIN,
+    AGGREGATES,
+    DIMENSION_SOURCES,
+    DIMENSIONS,
+    OUTPUT_TABLES,
+)
 
 
 def _canonical(column: pa.ChunkedArray, like: pa.DataType) -> pa.ChunkedArray:
@@ -68,11 +74,56 @@ def compare_tables(name: str, pipeline: pa.Table, reference: pa.Table) -> str | 
     return None
 
 
-def compare_dirs(pipeline_dir: Path, reference_dir: Path) -> list[str]:
-    """Every output table of a processed batch against the reference's; the differences."""
-    differences = []
+def _key(name: str) -> str:
+    return DIMENSION_SOURCES[name][0] if name in DIMENSION_SOURCES else "date_id"
+
+
+def snapshot(batch_dirs: list[Path]) -> dict[str, pa.Table]:
+    """The dimensions and aggregates the warehouse holds after loading ``batch_dirs`` in order,
+    and the last batch's facts: what the reference computes for that batch.
+
+    A processed batch holds only what it changed; the reference computes whole snapshots. This
+    applies the load's merge rules (dimensions upsert by id, aggregates replace the groups a
+    batch carries, dropping those with a zero count) to compare the two.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    out: dict[str, pa.Table] = {}
     for name in OUTPUT_TABLES:
-        problem = compare_tables(name, pq.read_table(pipeline_dir / f"{name}.parquet"),
+        parts = [pq.read_table(d / f"{name}.parquet") for d in batch_dirs]
+        if name in AGGREGATES:
+            grain = AGGREGATE_GRAIN[name]
+            keys = ", ".join(grain.keys)
+            current = parts[0].filter(pc.greater(parts[0].column(grain.count), 0))
+            for part in parts[1:]:
+                con.register("cur", current)
+                con.register("part", part)
+                current = con.sql(
+                    f"SELECT * FROM cur WHERE ({keys}) NOT IN (SELECT ({keys}) FROM part) "
+                    f"UNION ALL SELECT * FROM part WHERE {grain.count} > 0").to_arrow_table()
+            out[name] = current
+        elif name in DIMENSIONS:
+            tagged = pa.concat_tables([p.append_column("_i", pa.array([i] * p.num_rows,
+                                                                     pa.int32()))
+                                       for i, p in enumerate(parts)])
+            con.register("tagged", tagged)
+            out[name] = con.sql(
+                f"SELECT * EXCLUDE (_i, _rn) FROM (SELECT *, row_number() OVER (PARTITION BY "
+                f"{_key(name)} ORDER BY _i DESC) AS _rn FROM tagged) WHERE _rn = 1"
+            ).to_arrow_table()
+        else:
+            out[name] = parts[-1]
+    return out
+
+
+def compare_dirs(pipeline_dirs: list[Path], reference_dir: Path) -> list[str]:
+    """The processed batches up to one (``snapshot``) against the reference's output for that
+    batch; the differences."""
+    differences = []
+    pipeline = snapshot(pipeline_dirs)
+    for name in OUTPUT_TABLES:
+        problem = compare_tables(name, pipeline[name],
                                  pq.read_table(reference_dir / f"{name}.parquet"))
         if problem:
             differences.append(problem)

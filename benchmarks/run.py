@@ -165,6 +165,13 @@ def bench_size(server: Server, workdir: Path, orders: int, seed: int, reuse: boo
         name: step(name, "--source-url", source, "--warehouse-url", warehouse,
                    size_dir=dirs.root)
         for name in ("ingest", "transform", "load")}
+    say(f"{orders:,} orders: a fixed change (3,000 orders updated, 1,000 added, a design renamed)")
+    out["change"] = step("change", "--source-url", source, "--seed", str(seed),
+                         size_dir=dirs.root)
+    out["fixed"] = {
+        name: step(name, "--source-url", source, "--warehouse-url", warehouse,
+                   size_dir=dirs.root)
+        for name in ("ingest", "transform", "load")}
     return out
 
 

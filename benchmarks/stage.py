@@ -49,25 +49,51 @@ def step_mutate(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
     return {"rows": sum(counts.values()), "tables": counts}
 
 
+# The fixed change, the same at every size: orders updated, orders added, a design renamed.
+FIXED_UPDATES, FIXED_NEW_ORDERS = 3_000, 1_000
+
+
+def step_change(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    """A change of fixed size on top of any history, to show what a run costs per change."""
+    import psycopg
+
+    from pipeline.source import mutate
+
+    with psycopg.connect(args.source_url) as conn:
+        orders = conn.execute("SELECT max(sales_order_id) FROM sales_order").fetchone()
+        fraction = FIXED_UPDATES / max(1, orders[0] if orders else 1)
+        counts = mutate.mutate(conn, args.seed + 1, update_fraction=fraction,
+                               new_orders=FIXED_NEW_ORDERS)
+        conn.execute("UPDATE design SET design_name = design_name || ' (renamed)', "
+                     "last_updated = (SELECT max(last_updated) FROM sales_order) "
+                     "WHERE design_id = 1")
+        conn.commit()
+    counts["design"] = counts.get("design", 0) + 1
+    return {"rows": sum(counts.values()), "tables": counts}
+
+
 def step_ingest(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
     from pipeline import ingest
+    from pipeline.session import Session
 
-    result = ingest.run(dirs.settings(), args.source_url)
+    result = ingest.run(Session.of(dirs.settings(), source_url=args.source_url))
     return {"rows": result.rows_out, "batch_id": result.details["batch_id"]}
 
 
 def step_transform(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
     from pipeline import transform
+    from pipeline.session import Session
 
-    result = transform.run(dirs.settings())
+    result = transform.run(Session.of(dirs.settings()))
     return {"rows": result.details["rows_read"], "rows_out": result.rows_out,
             "quarantined": result.quarantined, "batches": result.details["batches"]}
 
 
 def step_load(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from pipeline.session import Session
     from pipeline.warehouse import load
 
-    result = load.run(dirs.settings(), args.warehouse_url)
+    result = load.run(Session.of(dirs.settings(), warehouse_url=args.warehouse_url))
     return {"rows": result.rows_out, "batches": result.details["batches"]}
 
 
@@ -91,8 +117,11 @@ def step_reference(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
 def step_compare(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
     from benchmarks import compare
 
-    batch = dirs.last_processed_batch()
-    differences = compare.compare_dirs(dirs.processed_batch(batch), dirs.reference)
+    batches = dirs.processed_batches()
+    dirs.last_processed_batch()  # fails clearly when there is none
+    differences = compare.compare_dirs([dirs.processed_batch(b) for b in batches],
+                                       dirs.reference)
+    batch = batches[-1]
     return {"rows": 0, "batch": batch, "equal": not differences, "differences": differences}
 
 
@@ -117,7 +146,7 @@ def step_synth(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
 STEPS: dict[str, Step] = {
     "seed": step_seed, "mutate": step_mutate, "ingest": step_ingest,
     "transform": step_transform, "load": step_load, "read": step_read,
-    "reference": step_reference, "compare": step_compare, "copy": step_copy,
+    "reference": step_reference, "change": step_change, "compare": step_compare, "copy": step_copy,
     "to_sql": step_to_sql, "synth": step_synth,
 }
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import shutil
 import time
-from dataclasses import replace
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.runlog import RunLog
+from pipeline.session import Session
 from pipeline.settings import Settings
-from pipeline.stages import StageResult
+from pipeline.stages import STAGES, Stage, StageResult, run_stages
 
 
 def seed_source(source_url: str, orders: int, seed: int, *, bad_rows: bool = False) -> StageResult:
@@ -36,6 +38,20 @@ def seed_source(source_url: str, orders: int, seed: int, *, bad_rows: bool = Fal
     total = sum(counts.values())
     return StageResult(stage="seed", rows_in=0, rows_out=total,
                        seconds=time.perf_counter() - started, details={"tables": counts})
+
+
+@dataclass(frozen=True)
+class SeedStage:
+    """``pipeline seed`` as a stage, so it is logged and failed like the others."""
+
+    orders: int
+    seed: int
+    bad_rows: bool = False
+    name: str = "seed"
+
+    def run(self, session: Session) -> StageResult:
+        return seed_source(str(session.source_url), self.orders, self.seed,
+                           bad_rows=self.bad_rows)
 
 
 def _say(text: str) -> None:
@@ -79,22 +95,20 @@ def run_demo(env_settings: Settings, args: argparse.Namespace) -> int:
     """The whole demo; returns the exit code (failures surface through the CLI's handlers)."""
     import psycopg
 
-    from pipeline import cli
-    from pipeline.runlog import RunLog
     from pipeline.source import mutate
 
     folder: Path = (args.dir or env_settings.local_dir).resolve()
     settings = replace(Settings.local(folder), environment="demo")
-    ctx = cli.Context(settings, RunLog("demo"), out_dir=args.out)
+    session = Session(settings, RunLog("demo"), out_dir=args.out, debug=args.debug)
     _fresh_folder(settings)
-    source_url, warehouse_url = ctx.urls()
-    _fresh_warehouse(ctx._keep[0])
-    _say(f"tricloud demo in {folder} (embedded PostgreSQL, run id {ctx.log.run_id})")
+    source_url, warehouse_url = session.resolve()
+    _fresh_warehouse(session.server)
+    _say(f"tricloud demo in {folder} (embedded PostgreSQL, run id {session.run_log.run_id})")
 
-    seeded = ctx.stage("seed", lambda: seed_source(str(source_url), args.orders, args.seed))
+    seeded = session.run_stage(SeedStage(args.orders, args.seed))
     _say(f"1. seeded the source with {seeded.rows_out} rows "
          f"({seeded.details['tables']['sales_order']} sales orders)")
-    first = _pipeline(ctx, "2. first run")
+    first = _pipeline(session, "2. first run", STAGES[:-1])
     with psycopg.connect(str(source_url)) as conn:
         changed = mutate.mutate(conn, args.seed)
         if not args.no_bad_rows:
@@ -104,41 +118,22 @@ def run_demo(env_settings: Settings, args: argparse.Namespace) -> int:
     _say(f"3. changed the source: {sum(changed.values())} rows edited or added "
          f"({', '.join(f'{t} {n}' for t, n in sorted(changed.items()))})"
          + ("" if args.no_bad_rows else ", including 5 rule-breaking rows"))
-    second = _pipeline(ctx, "4. second run (incremental)", report=True)
+    second = _pipeline(session, "4. second run (incremental)", STAGES)
     _say(f"   ingest read {second['ingest'].rows_out} rows this time, "
          f"{first['ingest'].rows_out} the first time")
     history = _history(warehouse_url)
     if history:
         _say(f"   {history}")
-    _say(f"report files: {ctx.reports_dir}")
+    _say(f"report files: {session.reports_dir}")
     return 0
 
 
-def _pipeline(ctx: Any, title: str, *, report: bool = False) -> dict[str, StageResult]:
-    """One pipeline run, with a short human line per stage on stdout."""
-    from pipeline import ingest, transform
-    from pipeline import report as report_stage
-    from pipeline.warehouse import load
-
-    source_url, warehouse_url = ctx.urls()
+def _pipeline(session: Session, title: str, stages: Sequence[Stage]) -> dict[str, StageResult]:
+    """One pipeline run over the CLI's own stages, with a short human line per stage."""
     _say(title)
-    ctx.log.results.clear()
-    steps = [("ingest", lambda: ingest.run(ctx.settings, source_url,
-                                            overlap=timedelta(seconds=ctx.overlap_seconds))),
-             ("transform", lambda: transform.run(ctx.settings)),
-             ("load", lambda: load.run(ctx.settings, warehouse_url))]
-    if report:
-        steps.append(("report", lambda: report_stage.run(ctx.settings, warehouse_url,
-                                                         ctx.reports_dir)))
-    results: dict[str, StageResult] = {}
-    status = "failed"
-    try:
-        for name, fn in steps:
-            result = ctx.stage(name, fn)
-            results[name] = result
-            _say(f"   {name:<9} in {result.rows_in:>8}  out {result.rows_out:>8}  "
-                 f"quarantined {result.quarantined:>4}  {result.seconds:6.2f}s")
-        status = "ok"
-    finally:
-        ctx.log.summary(status)
-    return results
+
+    def line(result: StageResult) -> None:
+        _say(f"   {result.stage:<9} in {result.rows_in:>8}  out {result.rows_out:>8}  "
+             f"quarantined {result.quarantined:>4}  {result.seconds:6.2f}s")
+
+    return run_stages(session, stages, on_result=line)

@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import raw, runlog
 from pipeline.errors import PipelineError, StorageError
+from pipeline.session import Session
 from pipeline.settings import Settings, SettingsError, SourceKind
 from pipeline.source.base import Source
 from pipeline.source.tables import TABLES, SourceTable
 from pipeline.stages import StageResult
-
-DEFAULT_OVERLAP = timedelta(seconds=5)
 
 
 def open_source(settings: Settings, source_url: str | None) -> Source:
@@ -57,16 +56,18 @@ def _newest(batch: pa.RecordBatch, current: datetime | None) -> datetime | None:
     return found if current is None or found > current else current
 
 
-def run(settings: Settings, source_url: str | None, *, overlap: timedelta = DEFAULT_OVERLAP,
-        tables: Sequence[SourceTable] = TABLES, rows_per_part: int = 1_000_000) -> StageResult:
-    """Ingest one batch from the configured source into ``settings.raw_uri``."""
+def run(session: Session, *, tables: Sequence[SourceTable] = TABLES,
+        rows_per_part: int = 1_000_000) -> StageResult:
+    """Ingest one batch from the configured source into ``settings.raw_uri``, re-reading
+    ``session.overlap`` before each table's watermark."""
     started = time.perf_counter()
+    settings, overlap = session.settings, session.overlap
     batch_id = raw.new_batch_id()
     marks = raw.read_watermarks(settings.raw_uri)
     written: list[raw.TableParts] = []
     seen: dict[str, datetime] = {}
     try:
-        with open_source(settings, source_url) as source:
+        with open_source(settings, session.source_url) as source:
             source.check(tables)
             for table in tables:
                 since = marks[table.name] - overlap if table.name in marks else None

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.report_page import RunFacts, number, render
-from pipeline.settings import Settings
+from pipeline.session import Session
 from pipeline.stages import StageResult
 
 
@@ -149,15 +149,17 @@ def print_tables(results: list[Result], console: Console) -> None:
             console.width = narrow
 
 
-def run(settings: Settings, warehouse_url: str, out_dir: Path,
-        console: Console | None = None) -> StageResult:
-    """Query the warehouse once and write the terminal tables, CSV files and HTML page."""
+def run(session: Session, console: Console | None = None) -> StageResult:
+    """Query the warehouse once and write the terminal tables, CSV files and HTML page
+    (to ``session.reports_dir``)."""
     started = time.perf_counter()
+    out_dir = session.reports_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    results, facts = query(warehouse_url, settings.environment)
+    results, facts = query(session.warehouse_url, session.settings.environment)
     files = [write_csv(r, out_dir) for r in results]
     files.append(write_html(results, facts, out_dir))
     print_tables(results, console or Console())
     rows = sum(len(r.rows) for r in results)
     return StageResult("report", rows, rows, time.perf_counter() - started, 0,
-                       {"files": [str(f) for f in files], "environment": settings.environment})
+                       {"files": [str(f) for f in files],
+                        "environment": session.settings.environment})

@@ -57,22 +57,34 @@ class RunLog:
     def summary(self, status: str = "ok") -> dict[str, Any]:
         """The run's row balance: input rows = loaded + quarantined.
 
-        Input rows are the distinct source row versions the transform judged (ingest's raw rows
-        minus overlap duplicates); ``loaded`` are those that passed every rule and went on to the
-        warehouse, ``quarantined`` those set aside with a reason. Without a transform in this
-        run, the raw rows ingest wrote are reported and there is nothing to balance yet.
+        Counts come from what this run's stages did. With a load in the run, the balance is
+        over the batches the load completed (their transform verdicts, from each batch's
+        ``_SUCCESS.json``): after a crash those include a batch an earlier run transformed.
+        Without a load, it is over what the transform judged. Input rows are distinct source
+        row versions (raw rows minus overlap duplicates); ``loaded`` those that passed every
+        rule, ``quarantined`` those set aside with a reason. ``transformed`` is what this
+        run's transform judged, whatever the load did with it.
         """
         by_stage = {r.stage: r for r in self.results}
         fields: dict[str, Any] = {"status": status, "stages": [r.stage for r in self.results]}
         if "ingest" in by_stage:
             fields["raw_rows"] = by_stage["ingest"].rows_out
-        transform = by_stage.get("transform")
+        transform, load = by_stage.get("transform"), by_stage.get("load")
         if transform is not None:
-            fields.update(input_rows=transform.rows_in, loaded=transform.rows_out,
-                          quarantined=transform.quarantined,
-                          duplicates=transform.details.get("duplicates", 0),
-                          balanced=transform.rows_in == transform.rows_out
-                          + transform.quarantined)
+            fields["transformed"] = transform.rows_in
+        counts: dict[str, int] | None = None
+        if load is not None and "source_rows" in load.details:
+            counts = load.details["source_rows"]
+        elif transform is not None:
+            counts = {"rows_in": transform.rows_in, "rows_out": transform.rows_out,
+                      "quarantined": transform.quarantined,
+                      "duplicates": transform.details.get("duplicates", 0)}
+        if counts is not None:
+            fields.update(input_rows=counts["rows_in"], loaded=counts["rows_out"],
+                          quarantined=counts["quarantined"],
+                          duplicates=counts.get("duplicates", 0),
+                          balanced=counts["rows_in"] == counts["rows_out"]
+                          + counts["quarantined"])
         fields["seconds"] = round(sum(r.seconds for r in self.results), 3)
         self.emit("summary", **fields)
         return fields

@@ -70,6 +70,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("TRICLOUD_LOCAL_DIR",
            "Folder of the embedded local default (server data, raw, processed, reports). "
            "Used only when no warehouse host is set.", required_in_cloud=False),
+    EnvVar("TRICLOUD_MEMORY_MB",
+           "The job's memory in MiB; the transform engine's memory limit is half of it. Unset: "
+           "the container's cgroup limit, else the machine's memory.", required_in_cloud=False),
+    EnvVar("TRICLOUD_SPILL_DIR",
+           "Folder the transform engine spills to past its memory limit (default: the system "
+           "temporary folder).", required_in_cloud=False),
     EnvVar("AZURE_CLIENT_ID",
            "Client id of the Azure job's user-assigned managed identity: `abfs://` storage "
            "authenticates with it through Entra ID. Set by the Azure platform only.",
@@ -181,6 +187,24 @@ class StorageConfig:
 
 
 @dataclass(frozen=True)
+class EngineConfig:
+    """The transform engine's resources: the job's memory (None: found from the cgroup) and
+    where to spill (None: the system temporary folder)."""
+
+    memory_mb: int | None = None
+    spill_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> EngineConfig:
+        memory = env.get("TRICLOUD_MEMORY_MB") or None
+        if memory is not None and (not memory.isdigit() or int(memory) < 256):
+            raise SettingsError(f"TRICLOUD_MEMORY_MB={memory!r} is not a memory size; use the "
+                                "job's memory in MiB, at least 256, e.g. 4096")
+        spill = env.get("TRICLOUD_SPILL_DIR") or None
+        return cls(int(memory) if memory else None, Path(spill) if spill else None)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a pipeline run needs, typed. Build it with ``from_env`` or ``local``."""
 
@@ -193,6 +217,7 @@ class Settings:
     environment: str = "local"
     local_dir: Path = Path(".tricloud")
     storage: StorageConfig = field(default_factory=StorageConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
 
     @property
     def is_local(self) -> bool:
@@ -226,6 +251,7 @@ class Settings:
                 f"TRICLOUD_SOURCE={source_raw!r} is not a source kind; use one of: {allowed}"
             ) from None
         storage = StorageConfig.from_env(env)
+        engine = EngineConfig.from_env(env)
         host = env.get("TRICLOUD_WAREHOUSE_HOST")
         if not host:
             base = cls.local(local_dir, source=source)
@@ -239,6 +265,7 @@ class Settings:
                 environment=env.get("TRICLOUD_ENVIRONMENT", "local"),
                 local_dir=base.local_dir,
                 storage=storage,
+                engine=engine,
             )
         missing = [n for n in ("TRICLOUD_RAW_URI", "TRICLOUD_PROCESSED_URI",
                                "TRICLOUD_WAREHOUSE_DB", "TRICLOUD_WAREHOUSE_USER")
@@ -274,4 +301,5 @@ class Settings:
             environment=env.get("TRICLOUD_ENVIRONMENT", "dev"),
             local_dir=local_dir,
             storage=storage,
+            engine=engine,
         )

@@ -28,6 +28,7 @@ _CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.lim
 
 
 def _available_memory() -> int | None:
+    """Bytes this process may use: the machine's memory, or the cgroup's cap when lower."""
     sizes = []
     with contextlib.suppress(ValueError, OSError, AttributeError):
         sizes.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
@@ -41,17 +42,19 @@ def _available_memory() -> int | None:
     return min(sizes) if sizes else None
 
 
-def _default_memory_limit_mb() -> int:
-    """Half the memory: the raw Arrow tables live outside DuckDB's budget, and DuckDB's own
-    default (80%) plus them is what woke the OOM killer at 10M orders."""
-    total = _available_memory()
-    return max(1024, total // 2 // 2**20) if total else 4096
+def default_memory_limit_mb(job_memory_mb: int | None = None) -> int:
+    """Half the job's memory (``TRICLOUD_MEMORY_MB``, else the cgroup's cap or the machine's):
+    the batch's raw Arrow tables and the outputs being written live outside DuckDB's budget,
+    and DuckDB's own default (80%) plus them is what woke the OOM killer at 10M orders."""
+    total = job_memory_mb * 2**20 if job_memory_mb else _available_memory()
+    return max(128, total // 2 // 2**20) if total else 4096
 
 
 class SqlRunner:
     """One in-process DuckDB connection holding the relations of a transform run.
 
-    Past ``memory_limit_mb`` DuckDB spills to a private temporary folder instead of growing.
+    Past ``memory_limit_mb`` DuckDB spills to a private folder under ``spill_root`` (the
+    system temporary folder by default) instead of growing; the folder goes with ``close``.
     Insertion order is not preserved: every output query has its own ORDER BY, and keeping
     the order of big CREATE TABLE AS costs memory for nothing. Hash joins build on the right
     side as written (``build_side_probe_side`` off): every join here puts the wide, big
@@ -59,12 +62,15 @@ class SqlRunner:
     every column of the big side.
     """
 
-    def __init__(self, threads: int | None = None, memory_limit_mb: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, memory_limit_mb: int | None = None,
+                 spill_root: Path | None = None) -> None:
         self.con = duckdb.connect(":memory:")
-        self._spill = tempfile.mkdtemp(prefix="tricloud-duckdb-")
+        if spill_root is not None:
+            spill_root.mkdir(parents=True, exist_ok=True)
+        self._spill = tempfile.mkdtemp(prefix="tricloud-duckdb-", dir=spill_root)
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
-        limit = int(memory_limit_mb or _default_memory_limit_mb())
+        limit = int(memory_limit_mb or default_memory_limit_mb())
         self.con.execute(f"SET memory_limit = '{limit}MB'")
         self.con.execute("SET temp_directory = ?", [self._spill])
         self.con.execute("SET preserve_insertion_order = false")
@@ -81,16 +87,21 @@ class SqlRunner:
         """Compute ``sql`` once into a temp table: later steps read it several times."""
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
+    def reader(self, sql: str, rows_per_batch: int = 100_000) -> pa.RecordBatchReader:
+        """Stream the result: writing a state file never holds it whole in memory."""
+        return self.con.sql(sql).to_arrow_reader(rows_per_batch)
+
     def fetch(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
 
     def scalar(self, sql: str) -> int:
-        row = self.con.execute(sql).fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        rows = self.con.execute(sql).fetchall()  # fetchall: a result left open blocks the next
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def row(self, sql: str) -> tuple[int, ...]:
         """The first row of ``sql`` as integers (NULL as 0): several counts in one scan."""
-        row = self.con.execute(sql).fetchone() or ()
+        rows = self.con.execute(sql).fetchall()
+        row = rows[0] if rows else ()
         return tuple(int(v) if v is not None else 0 for v in row)
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from pipeline import raw as raw_zone
 from pipeline import storage
-from pipeline.transform.contract import BOOL, DATE, INT, MONEY, TEXT, TS, SourceTable
+from pipeline.transform.contract import BOOL, DATE, INT, MONEY, TABLES, TEXT, TS, SourceTable
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,17 @@ NATIVE: dict[str, pa.DataType] = {
     INT: pa.int32(), MONEY: pa.decimal128(10, 2), TS: pa.timestamp("us"), BOOL: pa.bool_(),
     TEXT: pa.string(), DATE: pa.string(),
 }
+
+
+# The compacted state's schemas (``state.py``): the typed latest version of each id, and the
+# normalised version keys, both as the validation SQL produces them.
+STATE_TYPES: dict[str, pa.DataType] = {**NATIVE, DATE: pa.date32()}
+CURRENT_SCHEMAS: dict[str, pa.Schema] = {
+    t.name: pa.schema([pa.field(c.name, STATE_TYPES[c.type]) for c in t.all_columns])
+    for t in TABLES
+}
+SEEN_SCHEMA = pa.schema([("_k", pa.int64()), ("_kx", pa.string()),
+                         ("_lu", pa.timestamp("us")), ("_lux", pa.string())])
 
 
 # Lineage of every raw row: ``_batch`` is the position of its batch in the run's batch list

@@ -2,19 +2,22 @@
 
 The SQL is rendered, not hand-written per table, because the 11 tables share one set of rules
 and a rule changed in one place must change for all. The output is plain SQL over named
-relations (``raw_<t>``, ``checked_<parent>``), so it runs on any engine that has TRY_CAST;
-``render_all`` returns it for review.
+relations, so it runs on any engine that has TRY_CAST; ``render_all`` returns it for review.
 
-Relations produced per table ``t``:
+Inputs per table ``t``: ``raw_<t>`` (the batch's raw rows), ``seen_<t>`` (the version keys of
+every earlier batch) and ``state_<t>`` (the latest valid version of every id before the batch),
+both from the compacted state (``state.py``). Relations produced:
 
-- ``versions_<t>``: one row per distinct version (id, last_updated), the first copy seen;
-  ``_batch`` is the position of the batch that first delivered the version (see
-  ``raw.LINEAGE``).
+- ``versions_<t>``: one row per version (id, last_updated) no earlier batch delivered, the
+  first copy seen, with its version key (``VERSION_KEY``).
 - ``checked_<t>``: the version typed, with ``_rule``/``_column`` of the first rule it breaks
   (NULL when valid); the stage renders the raw values of the rows that break one.
-- ``valid_<t>``: ids with a valid version and the first batch that had one (``valid_from``).
-  A reference is judged against the parent as of the child's own batch, so a row's verdict
-  never changes when later batches are recomputed.
+- ``valid_<t>``: ids with a valid version by this batch (``valid_from`` 0: earlier batches and
+  this one count alike). A reference is judged against its parent as of the child's batch, so
+  a verdict never depends on later batches.
+- ``changed_<t>``: the ids whose latest valid version this batch replaces (greatest
+  last_updated, then arrival), with that version: what dimensions and aggregates must redo.
+- ``current_<t>``: the state with those versions swapped in: the state after this batch.
 """
 
 from __future__ import annotations
@@ -33,33 +36,53 @@ class Relation:
     materialise: bool
 
 
-def _version_part(column: str, type_: str, typed: frozenset[str]) -> str:
-    # Typed when possible so '7'/'7.0'-style or 'T'-vs-space timestamp spellings from
-    # different exports are one version; raw text when untypable so bad rows still dedupe.
-    # A column that arrived typed already is its own key: no spelling can differ.
+# The version key ``(_k, _kx, _lu, _lux)``: the id and last_updated typed when they type
+# (so '7'/'7.0'-style or 'T'-vs-space spellings from different exports are one version), and
+# the raw text (NULL as '') only when they do not, so bad rows still de-duplicate. Typed values
+# stay typed, so a batch that arrived typed costs no string work, and the key has one shape in
+# the state whichever way a batch arrived.
+VERSION_KEY: tuple[str, ...] = ("_k", "_kx", "_lu", "_lux")
+
+
+def _version_part(column: str, type_: str, typed: frozenset[str]) -> tuple[str, str]:
     if column in typed:
-        return column
-    return f"coalesce(CAST(TRY_CAST({column} AS {type_}) AS VARCHAR), {column}, '')"
+        return f"CAST({column} AS {type_})", f"CASE WHEN {column} IS NULL THEN '' END"
+    value = f"TRY_CAST({column} AS {type_})"
+    return value, f"CASE WHEN {value} IS NULL THEN coalesce(CAST({column} AS VARCHAR), '') END"
+
+
+def _same_version(a: str, b: str) -> str:
+    return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in VERSION_KEY)
 
 
 def render_versions(table: SourceTable, typed: frozenset[str] = frozenset()) -> str:
-    """The first copy of each version. Duplicates are rare (the ingest overlap), so only the
-    keys that occur twice are ranked; every other row passes through without a sort."""
-    k = _version_part(table.key, "BIGINT", typed)
-    lu = _version_part("last_updated", "TIMESTAMP", typed)
+    """The first copy of each version no earlier batch delivered. Duplicates are rare (the
+    ingest overlap), so only the keys that occur twice are ranked; every other row passes
+    through without a sort. ``seen_<t>`` is the big side: it is scanned once and probes a hash
+    of the batch's keys, never the other way round."""
+    k, kx = _version_part(table.key, "BIGINT", typed)
+    lu, lux = _version_part("last_updated", "TIMESTAMP", typed)
+    keys = ", ".join(VERSION_KEY)
     return f"""
-WITH keyed AS (SELECT _seq, {k} AS _k, {lu} AS _lu FROM raw_{table.name}),
-twice AS (SELECT _k, _lu FROM keyed GROUP BY _k, _lu HAVING count(*) > 1),
+WITH keyed AS (
+    SELECT *, {k} AS _k, {kx} AS _kx, {lu} AS _lu, {lux} AS _lux FROM raw_{table.name}
+),
+twice AS (SELECT {keys} FROM keyed GROUP BY ALL HAVING count(*) > 1),
+earlier AS (
+    SELECT {", ".join(f"s.{c}" for c in VERSION_KEY)} FROM seen_{table.name} AS s
+    SEMI JOIN keyed AS k ON {_same_version("s", "k")}
+),
 dropped AS (
     SELECT _seq FROM (
-        SELECT k._seq, row_number() OVER (
-            PARTITION BY k._k, k._lu ORDER BY k._seq) AS _rn
-        FROM keyed AS k
-        SEMI JOIN twice AS d ON k._k IS NOT DISTINCT FROM d._k
-            AND k._lu IS NOT DISTINCT FROM d._lu
+        SELECT k._seq, row_number() OVER (PARTITION BY {", ".join(f"k.{c}" for c in
+                                                              VERSION_KEY)}
+                                          ORDER BY k._seq) AS _rn
+        FROM keyed AS k SEMI JOIN twice AS d ON {_same_version("k", "d")}
     ) WHERE _rn > 1
+    UNION ALL
+    SELECT k._seq FROM keyed AS k SEMI JOIN earlier AS e ON {_same_version("k", "e")}
 )
-SELECT r.* FROM raw_{table.name} AS r ANTI JOIN dropped USING (_seq)
+SELECT * FROM keyed ANTI JOIN dropped USING (_seq)
 """
 
 
@@ -138,33 +161,68 @@ FROM (
 
 
 def render_valid(table: SourceTable) -> str:
-    """Per valid id: the first batch with a valid version, and which version is the latest
-    (greatest last_updated, then batch, then arrival), found in the same pass. ``_seq`` grows
-    with the batch, so (last_updated, _seq) orders versions exactly so, without a string."""
+    """Ids with a valid version before or in this batch."""
+    k = table.key
     return f"""
-SELECT {table.key} AS id, min(_batch) AS valid_from,
-       arg_max(_seq, (last_updated, _seq)) AS latest_seq
-FROM checked_{table.name} WHERE _rule IS NULL GROUP BY {table.key}
+SELECT id, 0 AS valid_from FROM (
+    SELECT {k} AS id FROM state_{table.name}
+    UNION
+    SELECT {k} FROM checked_{table.name} WHERE _rule IS NULL
+)
+"""
+
+
+def _state_columns(table: SourceTable, alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f"{prefix}{c.name}" for c in table.all_columns)
+
+
+def render_changed(table: SourceTable) -> str:
+    """The batch's latest valid version per id, where it is newer than the state's.
+
+    ``_seq`` grows with arrival, so (last_updated, _seq) orders a batch's versions exactly; a
+    version of an earlier batch with the same last_updated is the same version, already
+    de-duplicated, so a tie with the state cannot happen and ``>=`` keeps the newer batch's.
+    """
+    k = table.key
+    return f"""
+WITH latest AS (
+    SELECT arg_max(_seq, (last_updated, _seq)) AS _seq
+    FROM checked_{table.name} WHERE _rule IS NULL GROUP BY {k}
+),
+candidates AS (
+    SELECT {_state_columns(table, "c")} FROM checked_{table.name} AS c
+    SEMI JOIN latest AS l ON l._seq = c._seq
+),
+before AS (
+    SELECT s.{k}, s.last_updated FROM state_{table.name} AS s
+    SEMI JOIN candidates AS n ON n.{k} = s.{k}
+)
+SELECT n.* FROM candidates AS n
+ANTI JOIN before AS b ON b.{k} = n.{k} AND b.last_updated > n.last_updated
 """
 
 
 def render_current(table: SourceTable) -> str:
-    """The latest valid version of each id: what dimensions and aggregates are built from."""
+    """The state after this batch: what dimensions and aggregates are built from."""
+    cols = _state_columns(table)
     return f"""
-SELECT c.* FROM checked_{table.name} AS c
-SEMI JOIN valid_{table.name} AS v ON v.latest_seq = c._seq
+SELECT {cols} FROM state_{table.name} ANTI JOIN changed_{table.name} USING ({table.key})
+UNION ALL
+SELECT {cols} FROM changed_{table.name}
 """
 
 
 def render_all(table: SourceTable, typed: frozenset[str] = frozenset()) -> list[Relation]:
     """Every rendered relation of a table, in the order it must be created.
 
-    ``versions_`` and ``current_`` are read once each, so they stay views: materialising them
-    would hold two more copies of the biggest tables for nothing.
+    The batch's relations are materialised (each is read several times and is as small as the
+    batch); ``current_`` is a view over the state, streamed by whatever reads it.
     """
     return [
-        Relation(f"versions_{table.name}", render_versions(table, typed), materialise=False),
+        Relation(f"versions_{table.name}", render_versions(table, typed), materialise=True),
         Relation(f"checked_{table.name}", render_checked(table, typed), materialise=True),
         Relation(f"valid_{table.name}", render_valid(table), materialise=True),
+        Relation(f"changed_{table.name}", render_changed(table), materialise=True),
         Relation(f"current_{table.name}", render_current(table), materialise=False),
     ]

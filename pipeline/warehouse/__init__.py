@@ -1,4 +1,4 @@
-"""The PostgreSQL warehouse: migrations, the exactly-once load, and fault injection for tests.
+"""The PostgreSQL warehouse: migrations and the exactly-once load.
 
-Entry point: ``pipeline.warehouse.load.run(settings, warehouse_url)``.
+Entry point: ``pipeline.warehouse.load.run(session)``.
 """

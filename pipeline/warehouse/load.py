@@ -1,10 +1,11 @@
 """The load stage: processed batches into the PostgreSQL warehouse, exactly once, in order.
 
 For every processed batch (oldest first) and every table (dimensions, facts, aggregates), one
-transaction: COPY the batch file into a temporary staging table, merge it (``upsert``), and
-record ``(batch_id, table)`` in ``warehouse.load_ledger``. The ledger row commits with the data,
-so after a crash a rerun skips exactly what was committed and redoes the rest. A session
-advisory lock keeps two loads from interleaving.
+transaction: binary-COPY the batch file into a temporary staging table (ADBC, straight from
+Arrow), merge it (``upsert``), and record ``(batch_id, table)`` in ``warehouse.load_ledger``.
+The ledger row commits with the data, so after a crash a rerun skips exactly what was committed
+and redoes the rest. A session advisory lock (on the psycopg connection that also runs the
+migrations) keeps two loads from interleaving.
 """
 
 from __future__ import annotations
@@ -14,53 +15,50 @@ from typing import Any
 
 import psycopg
 import pyarrow as pa
-from psycopg import sql
 
-from pipeline import storage
-from pipeline.pgcopy import copy_csv
-from pipeline.settings import Settings
+from pipeline import pgcopy, storage
+from pipeline.session import Session
 from pipeline.stages import StageResult
 from pipeline.transform import outputs
-from pipeline.warehouse.faults import checkpoint
 from pipeline.warehouse.migrate import migrate
 from pipeline.warehouse.upsert import TARGETS, statements
 
 LOAD_LOCK = 7_311_002  # pg_advisory_lock key: "tricloud warehouse load"
-COPY_CHUNK_ROWS = 50_000
 
 
 class LoadError(RuntimeError):
     """The processed zone and the warehouse ledger disagree about what comes next."""
 
 
-def _load_table(conn: psycopg.Connection, batch_id: str, table: str, data: pa.Table,
-                crash_at: str | None) -> int | None:
-    """One table of one batch in one transaction; None when the ledger says it is done."""
+def _load_table(conn: Any, batch_id: str, table: str, data: pa.Table) -> int | None:
+    """One table of one batch in one transaction of the ADBC connection ``conn``; None when
+    the ledger says it is done. Any failure rolls the whole table back."""
     target = TARGETS[table]
     stage = f"stage_{table}"
-    with conn.transaction(), conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM warehouse.load_ledger WHERE batch_id = %s AND table_name = %s",
-                    (batch_id, table))
+    cur = conn.cursor()
+    try:
+        cur.execute("SELECT 1 FROM warehouse.load_ledger WHERE batch_id = $1 "
+                    "AND table_name = $2", (batch_id, table))
         if cur.fetchone():
+            conn.rollback()
             return None
-        cur.execute(sql.SQL(
-            "CREATE TEMP TABLE {stage} (LIKE {target}) ON COMMIT DROP"
-        ).format(stage=sql.Identifier(stage), target=sql.Identifier("warehouse", table)))
-        if target.record_id:
-            cur.execute(sql.SQL("ALTER TABLE {} DROP COLUMN {}").format(
-                sql.Identifier(stage), sql.Identifier(target.record_id)))
-        copy_csv(cur, stage, data, COPY_CHUNK_ROWS)
-        checkpoint(crash_at, f"staged:{table}", batch_id)
+        pgcopy.stage(cur, stage, data)
         changed = 0
         for stmt in statements(target, stage, data.column_names):
-            cur.execute(stmt)
-            if (cur.statusmessage or "").startswith("INSERT"):
+            text = stmt.as_string(None)
+            cur.execute(text)
+            if text.startswith("INSERT"):
                 changed += max(cur.rowcount, 0)
+        cur.execute(f'DROP TABLE "{stage}"')
         cur.execute(
             "INSERT INTO warehouse.load_ledger (batch_id, table_name, rows_staged, rows_changed)"
-            " VALUES (%s, %s, %s, %s)", (batch_id, table, data.num_rows, changed))
-        checkpoint(crash_at, f"upserted:{table}", batch_id)
-    checkpoint(crash_at, f"committed:{table}", batch_id)
+            " VALUES ($1, $2, $3, $4)", (batch_id, table, data.num_rows, changed))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        cur.close()
     return changed
 
 
@@ -72,14 +70,30 @@ def _loaded(conn: psycopg.Connection) -> dict[str, set[str]]:
     return ledger
 
 
-def run(settings: Settings, warehouse_url: str, crash_at: str | None = None) -> StageResult:
-    """Load every processed batch not yet in the ledger; ``crash_at``: see ``faults``."""
+def _source_rows(processed_uri: str, batch_id: str) -> dict[str, int]:
+    """The transform's row balance of a batch (``_SUCCESS.json``): what loading it delivers."""
+    marker = storage.read_json(outputs.success_uri(processed_uri, batch_id))
+    tables = marker.get("source_tables", {}).values()
+    return {key: sum(int(t.get(key, 0)) for t in tables)
+            for key in ("rows_in", "rows_out", "quarantined", "duplicates")}
+
+
+def run(session: Session) -> StageResult:
+    """Load every processed batch not yet in the ledger into ``session.warehouse_url``.
+
+    ``details["source_rows"]`` is the row balance of the batches this run completed (their
+    source row versions, valid and quarantined): after a crash that is a batch an earlier run
+    transformed, so the run summary counts what this run delivered, not what it transformed.
+    """
     started = time.perf_counter()
+    settings = session.settings
     rows_in = rows_out = 0
-    details: dict[str, Any] = {"batches": [], "skipped_tables": 0, "changed": {}}
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+    details: dict[str, Any] = {"batches": [], "skipped_tables": 0, "changed": {},
+                               "source_rows": dict.fromkeys(
+                                   ("rows_in", "rows_out", "quarantined", "duplicates"), 0)}
+    with psycopg.connect(session.warehouse_url, autocommit=True) as conn, \
+            pgcopy.connect(session.warehouse_url) as bulk:
         details["migrations_applied"] = migrate(conn)
-        checkpoint(crash_at, "migrated")
         conn.execute("SELECT pg_advisory_lock(%s)", (LOAD_LOCK,))
         try:
             ledger = _loaded(conn)
@@ -99,11 +113,13 @@ def run(settings: Settings, warehouse_url: str, crash_at: str | None = None) -> 
                         continue
                     data = storage.read_parquet(
                         outputs.table_uri(settings.processed_uri, batch_id, table))
-                    changed = _load_table(conn, batch_id, table, data, crash_at)
+                    changed = _load_table(bulk, batch_id, table, data)
                     rows_in += data.num_rows
                     rows_out += data.num_rows
                     if changed is not None:
                         details["changed"][table] = details["changed"].get(table, 0) + changed
+                for key, n in _source_rows(settings.processed_uri, batch_id).items():
+                    details["source_rows"][key] += n
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (LOAD_LOCK,))
     return StageResult("load", rows_in, rows_out, time.perf_counter() - started, 0, details)

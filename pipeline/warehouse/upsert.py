@@ -6,8 +6,9 @@
   version) order after the current maximum, instead of from the sequence: a sequence is not
   rolled back by a failed transaction, so ids would depend on crashes; this way a rerun after
   a crash produces the same ids as a clean run.
-- aggregate: replace the whole table with the batch's snapshot (the snapshot is computed by the
-  transform from the latest version of every order and payment).
+- aggregate: replace the groups the batch touched (the transform emits every group whose values
+  changed, computed from the latest version of every order and payment; a group left with no
+  order or payment comes with a zero count and is deleted). Other groups stay as loaded.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from enum import StrEnum
 
 from psycopg import sql
 
-from pipeline.transform.outputs import AGGREGATES, DIMENSIONS, FACTS
+from pipeline.transform.outputs import AGGREGATE_GRAIN, AGGREGATES, DIMENSIONS, FACTS
 
 
 class Kind(StrEnum):
@@ -50,7 +51,7 @@ TARGETS: dict[str, TargetTable] = {
     **{n: TargetTable(n, Kind.DIMENSION, (_DIM_KEYS[n],)) for n in DIMENSIONS},
     **{n: TargetTable(n, Kind.FACT, (_FACT_IDS[n][1], "last_updated_date", "last_updated_time"),
                       _FACT_IDS[n][0]) for n in FACTS},
-    **{n: TargetTable(n, Kind.AGGREGATE) for n in AGGREGATES},
+    **{n: TargetTable(n, Kind.AGGREGATE, AGGREGATE_GRAIN[n].keys) for n in AGGREGATES},
 }
 
 
@@ -102,8 +103,15 @@ def statements(target: TargetTable, stage: str, columns: list[str]) -> list[sql.
             ).format(qualified=sql.Literal(f"warehouse.{target.name}"),
                      col=sql.Literal(target.record_id), rid=rid, table=table),
         ]
+    # Plain equality, not IS NOT DISTINCT FROM: group keys are never NULL (every one comes from
+    # a required column through an inner join), and only equality lets PostgreSQL hash-join
+    # the staged groups against the whole aggregate instead of comparing every pair.
+    same_group = sql.SQL(" AND ").join(
+        sql.SQL("a.{k} = s.{k}").format(k=sql.Identifier(k)) for k in target.keys)
+    count = sql.Identifier(AGGREGATE_GRAIN[target.name].count)
     return [
-        sql.SQL("DELETE FROM {table}").format(table=table),
-        sql.SQL("INSERT INTO {table} ({cols}) SELECT {cols} FROM {staged}").format(
-            table=table, cols=cols, staged=staged),
+        sql.SQL("DELETE FROM {table} AS a USING {staged} AS s WHERE {same_group}").format(
+            table=table, staged=staged, same_group=same_group),
+        sql.SQL("INSERT INTO {table} ({cols}) SELECT {cols} FROM {staged} WHERE {count} > 0"
+                ).format(table=table, cols=cols, staged=staged, count=count),
     ]

@@ -17,6 +17,7 @@ import pytest
 
 from benchmarks import compare, pandas_reference
 from pipeline import ingest, transform
+from pipeline.session import Session
 from pipeline.source import mutate
 from pipeline.transform import outputs
 
@@ -31,20 +32,21 @@ def _check_equal(settings, tmp_path: Path, batch_id: str) -> None:
     out = tmp_path / f"reference-{batch_id}"
     result = pandas_reference.run(_path(settings.raw_uri), out)
     assert result["batch_id"] == batch_id
-    processed = _path(outputs.batch_dir(settings.processed_uri, batch_id))
+    processed = [_path(outputs.batch_dir(settings.processed_uri, b))
+                 for b in outputs.completed_batches(settings.processed_uri)]
     assert compare.compare_dirs(processed, out) == []
 
 
 def test_reference_equals_pipeline_over_two_batches(source_url, pipeline_settings, tmp_path):
-    first = ingest.run(pipeline_settings, source_url).details["batch_id"]
-    transform.run(pipeline_settings)
+    first = ingest.run(Session.of(pipeline_settings, source_url=source_url)).details["batch_id"]
+    transform.run(Session.of(pipeline_settings))
     _check_equal(pipeline_settings, tmp_path, first)
 
     with psycopg.connect(source_url) as conn:
         mutate.mutate(conn, seed=7, update_fraction=0.1, new_orders=20)
         mutate.insert_rule_breakers(conn)
-    second = ingest.run(pipeline_settings, source_url).details["batch_id"]
-    result = transform.run(pipeline_settings)
+    second = ingest.run(Session.of(pipeline_settings, source_url=source_url)).details["batch_id"]
+    result = transform.run(Session.of(pipeline_settings))
 
     assert result.quarantined == 5
     assert result.details["duplicates"] > 0  # the overlap window re-read some rows

@@ -24,6 +24,7 @@ def golden_warehouse(storage_root: str, make_database: Callable[[], str]) -> tup
     """(settings, warehouse URL) after the golden batch and its history batch are transformed
     and loaded: a small warehouse whose every figure the tests know."""
     from pipeline import transform
+    from pipeline.session import Session
     from pipeline.warehouse import load
     from tests.pipeline import goldendata as g
 
@@ -31,8 +32,8 @@ def golden_warehouse(storage_root: str, make_database: Callable[[], str]) -> tup
     data = g.golden()
     g.write_batch(settings.raw_uri, "20240301T000000Z", data)
     g.write_batch(settings.raw_uri, "20240302T000000Z", g.history_batch(data))
-    transform.run(settings)
-    load.run(settings, url)
+    transform.run(Session.of(settings))
+    load.run(Session.of(settings, warehouse_url=url))
     return settings, url
 
 

@@ -57,6 +57,7 @@ def clean_warehouse(pg_server: Any, tmp_path_factory: pytest.TempPathFactory
                     ) -> Iterator[dict[str, tuple[int, str]]]:
     """Checksums of the warehouse after one in-process run on local files: the reference."""
     from pipeline import ingest, transform
+    from pipeline.session import Session
     from pipeline.settings import Settings
     from pipeline.source import generator
     from pipeline.warehouse import load
@@ -71,9 +72,9 @@ def clean_warehouse(pg_server: Any, tmp_path_factory: pytest.TempPathFactory
     with psycopg.connect(source) as conn:
         generator.generate(conn, seed=7, orders=300)
     settings = Settings.local(tmp_path_factory.mktemp("reference"))
-    ingest.run(settings, source)
-    transform.run(settings)
-    load.run(settings, warehouse)
+    ingest.run(Session.of(settings, source_url=source))
+    transform.run(Session.of(settings))
+    load.run(Session.of(settings, warehouse_url=warehouse))
     yield g.checksums(warehouse)
     with psycopg.connect(pg_server.get_uri(), autocommit=True) as conn:
         for name in names:

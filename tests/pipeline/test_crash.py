@@ -10,18 +10,22 @@ from pathlib import Path
 import pytest
 
 from pipeline import transform
+from pipeline.session import Session
 from pipeline.warehouse import load
-from pipeline.warehouse.faults import CRASH_EXIT_CODE
 from tests.pipeline import goldendata as g
+from tests.pipeline.faults import CRASH_EXIT_CODE
 
 B1, B2 = "20240301T000000Z", "20240302T000000Z"
 REPO = Path(__file__).resolve().parents[2]
 
 _CHILD = """
 import sys
+from pipeline.session import Session
 from pipeline.warehouse import load
+from tests.pipeline.faults import arm_load
 from tests.pipeline.goldendata import settings_for
-load.run(settings_for(sys.argv[1]), sys.argv[2], crash_at=sys.argv[3])
+arm_load(sys.argv[3])
+load.run(Session.of(settings_for(sys.argv[1]), warehouse_url=sys.argv[2]))
 """
 
 POINTS = [
@@ -42,7 +46,7 @@ def two_batches(storage_root: str) -> str:
     data = g.golden()
     g.write_batch(settings.raw_uri, B1, data)
     g.write_batch(settings.raw_uri, B2, g.history_batch(data))
-    transform.run(settings)
+    transform.run(Session.of(settings))
     return storage_root
 
 
@@ -52,7 +56,7 @@ def test_crash_then_rerun_equals_clean_run(
         two_batches: str, make_database: Callable[[], str], point: str) -> None:
     settings = g.settings_for(two_batches)
     clean_url, crash_url = make_database(), make_database()
-    load.run(settings, clean_url)
+    load.run(Session.of(settings, warehouse_url=clean_url))
 
     child = subprocess.run([sys.executable, "-c", _CHILD, two_batches, crash_url, point],
                            cwd=REPO, capture_output=True, text=True, timeout=120)
@@ -60,7 +64,7 @@ def test_crash_then_rerun_equals_clean_run(
     if not point.startswith("migrated"):
         # the crash happened mid-load: something is missing until the rerun
         assert g.fetch(crash_url, "SELECT count(*) FROM warehouse.load_ledger")[0][0] < 28
-    load.run(settings, crash_url)
+    load.run(Session.of(settings, warehouse_url=crash_url))
 
     assert g.checksums(crash_url) == g.checksums(clean_url)
     assert g.fetch(crash_url, "SELECT count(*) FROM warehouse.load_ledger") == [(28,)]

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import ingest, raw, storage
 from pipeline.errors import PipelineError
+from pipeline.session import Session
 from pipeline.settings import SourceKind
 from pipeline.source import generator
 
@@ -44,7 +45,7 @@ def test_csv_jsonl_and_parquet_are_ingested_once(settings, source_tables):
     pq.write_table(source_tables["sales_order"], _landing(settings, "sales_order") / "a.parquet")
     _write_jsonl(_landing(settings, "payment") / "day1.jsonl", source_tables["payment"])
 
-    first = ingest.run(settings, None)
+    first = ingest.run(Session.of(settings))
     assert first.details["source"] == "exports"
     tables = first.details["tables"]
     assert tables["currency"] == 6 and tables["sales_order"] == 120
@@ -63,11 +64,11 @@ def test_csv_jsonl_and_parquet_are_ingested_once(settings, source_tables):
     assert raw.read_watermarks(settings.raw_uri)["sales_order"] == max(
         source_tables["sales_order"].column("last_updated").to_pylist())
 
-    again = ingest.run(settings, None)
+    again = ingest.run(Session.of(settings))
     assert sum(again.details["tables"].values()) == 0
     pcsv.write_csv(source_tables["currency"].slice(0, 2),
                    _landing(settings, "currency") / "2024-02.csv")
-    third = ingest.run(settings, None)
+    third = ingest.run(Session.of(settings))
     assert third.rows_out == 2 and third.details["tables"]["currency"] == 2
 
 
@@ -76,7 +77,7 @@ def test_jsonl_with_a_text_in_a_number_column_reaches_raw(settings, source_table
     rows[1]["units_sold"] = "lots"
     path = _landing(settings, "sales_order") / "mixed.jsonl"
     path.write_text("\n".join(json.dumps(r, default=str) for r in rows) + "\n")
-    result = ingest.run(settings, None)
+    result = ingest.run(Session.of(settings))
     assert result.details["tables"]["sales_order"] == 3
     [manifest] = raw.committed_batches(settings.raw_uri)
     data = storage.read_parquet(manifest["tables"]["sales_order"]["files"][0])
@@ -98,7 +99,7 @@ def test_malformed_export_names_the_file_and_commits_nothing(settings, source_ta
     pq.write_table(source_tables["design"], _landing(settings, "design") / "good.parquet")
     (_landing(settings, "payment") / name).write_text(content)
     with pytest.raises(PipelineError) as info:
-        ingest.run(settings, None)
+        ingest.run(Session.of(settings))
     message = str(info.value)
     assert expected in message and f"payment/{name}" in message and "\n" not in message
     assert raw.committed_batches(settings.raw_uri) == []

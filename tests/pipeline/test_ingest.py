@@ -11,6 +11,7 @@ import pytest
 
 from pipeline import ingest, raw, storage
 from pipeline.errors import PipelineError
+from pipeline.session import Session
 from pipeline.source.mutate import mutate
 from pipeline.source.tables import TABLE_NAMES
 
@@ -29,7 +30,7 @@ def _snapshot(root: Path) -> dict[str, str]:
 
 
 def test_first_run_writes_layout_manifest_and_watermarks(source_url, pipeline_settings):
-    result = ingest.run(pipeline_settings, source_url)
+    result = ingest.run(Session.of(pipeline_settings, source_url=source_url))
     raw_uri = pipeline_settings.raw_uri
     [manifest] = raw.committed_batches(raw_uri)
     batch_id = result.details["batch_id"]
@@ -50,13 +51,13 @@ def test_first_run_writes_layout_manifest_and_watermarks(source_url, pipeline_se
 
 
 def test_second_run_reads_only_changes_plus_overlap(source_url, pipeline_settings, tmp_path):
-    ingest.run(pipeline_settings, source_url, overlap=OVERLAP)
+    ingest.run(Session.of(pipeline_settings, source_url=source_url, overlap=OVERLAP))
     marks = raw.read_watermarks(pipeline_settings.raw_uri)
     before = _snapshot(tmp_path)
     with psycopg.connect(source_url) as conn:
         changed = mutate(conn, seed=1, update_fraction=0.05, new_orders=10)
     expected = _count_since(source_url, marks)
-    result = ingest.run(pipeline_settings, source_url, overlap=OVERLAP)
+    result = ingest.run(Session.of(pipeline_settings, source_url=source_url, overlap=OVERLAP))
     assert result.details["tables"] == expected
     assert expected["sales_order"] >= changed["sales_order"]
     assert expected["sales_order"] < 300 // 2  # incremental, not a full reload
@@ -70,15 +71,15 @@ def test_second_run_reads_only_changes_plus_overlap(source_url, pipeline_setting
 
 
 def test_unchanged_source_rereads_only_the_overlap(source_url, pipeline_settings):
-    ingest.run(pipeline_settings, source_url)
+    ingest.run(Session.of(pipeline_settings, source_url=source_url))
     marks = raw.read_watermarks(pipeline_settings.raw_uri)
-    again = ingest.run(pipeline_settings, source_url)
+    again = ingest.run(Session.of(pipeline_settings, source_url=source_url))
     assert again.details["tables"] == _count_since(source_url, marks)
     assert raw.read_watermarks(pipeline_settings.raw_uri) == marks
 
 
 def test_failure_mid_ingest_commits_nothing(source_url, pipeline_settings, tmp_path):
-    ingest.run(pipeline_settings, source_url)
+    ingest.run(Session.of(pipeline_settings, source_url=source_url))
     marks_file = Path(pipeline_settings.raw_uri.removeprefix("file://")) / "_state" / \
         "watermarks.json"
     marks_before = marks_file.read_bytes()
@@ -88,14 +89,14 @@ def test_failure_mid_ingest_commits_nothing(source_url, pipeline_settings, tmp_p
         # payment is read last: every other table's parts are written before this fails.
         conn.execute("ALTER TABLE payment RENAME COLUMN paid TO settled")
     with pytest.raises(PipelineError, match="payment"):
-        ingest.run(pipeline_settings, source_url)
+        ingest.run(Session.of(pipeline_settings, source_url=source_url))
     assert len(raw.committed_batches(pipeline_settings.raw_uri)) == 1
     assert marks_file.read_bytes() == marks_before
     assert _snapshot(tmp_path) == files_before  # the uncommitted parts were removed
 
 
 def test_parts_split_and_never_overwrite(source_url, pipeline_settings):
-    result = ingest.run(pipeline_settings, source_url, rows_per_part=100)
+    result = ingest.run(Session.of(pipeline_settings, source_url=source_url), rows_per_part=100)
     [manifest] = raw.committed_batches(pipeline_settings.raw_uri)
     files = manifest["tables"]["payment"]["files"]
     assert len(files) == 5 and files[-1].endswith("part-0004.parquet")
@@ -118,7 +119,7 @@ def test_missing_table_is_one_line_naming_table_and_database(source_url, pipelin
     with psycopg.connect(source_url) as conn:
         conn.execute("DROP TABLE design")
     with pytest.raises(PipelineError) as info:
-        ingest.run(pipeline_settings, source_url)
+        ingest.run(Session.of(pipeline_settings, source_url=source_url))
     message = str(info.value)
     dbname = psycopg.conninfo.conninfo_to_dict(source_url)["dbname"]
     assert f"source table design not found in database {dbname} " in message
@@ -129,4 +130,36 @@ def test_missing_table_is_one_line_naming_table_and_database(source_url, pipelin
 def test_unreachable_source(pipeline_settings):
     url = "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2"
     with pytest.raises(PipelineError, match=r"cannot connect to source database nowhere"):
-        ingest.run(pipeline_settings, url)
+        ingest.run(Session.of(pipeline_settings, source_url=url))
+
+
+def test_source_reads_arrive_typed_by_binary_copy(make_database, pipeline_settings):
+    """ADBC's binary COPY: exact decimals, NULL apart from '', timestamps as timestamps."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    import psycopg
+
+    from pipeline.source import dbcopy
+    from pipeline.source.postgres import PostgresSource
+    from pipeline.source.tables import BY_NAME
+
+    url = make_database()
+    with psycopg.connect(url) as conn:
+        dbcopy.recreate_schema(conn)
+        conn.execute("INSERT INTO counterparty VALUES (1, 'Acme', 1, '', NULL, "
+                     "'2024-01-01 08:00:00', '2024-01-02 09:30:00.123456')")
+        conn.execute("INSERT INTO currency VALUES (1, 'GBP', now(), now())")
+        conn.execute("INSERT INTO payment VALUES (1, 1, 1, 12345678.91, 1, 1, true, "
+                     "'2024-01-05', 1, 2, now(), now())")
+    with PostgresSource(url) as source:
+        (cp,) = list(source.read(BY_NAME["counterparty"], None))
+        (pay,) = list(source.read(BY_NAME["payment"], None))
+        since = list(source.read(BY_NAME["counterparty"], datetime(2024, 1, 3)))
+
+    assert cp.schema == BY_NAME["counterparty"].schema
+    row = cp.to_pylist()[0]
+    assert (row["commercial_contact"], row["delivery_contact"]) == ("", None)
+    assert row["last_updated"] == datetime(2024, 1, 2, 9, 30, 0, 123456)
+    assert pay.column("payment_amount").to_pylist() == [Decimal("12345678.91")]
+    assert since == []

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import psycopg
 
 from pipeline import transform
+from pipeline.session import Session
 from pipeline.warehouse import load
 from tests.pipeline import goldendata as g
 
@@ -14,16 +15,16 @@ B1, B2 = "20240301T000000Z", "20240302T000000Z"
 
 
 def _pipeline(settings: g.Settings, url: str) -> None:
-    transform.run(settings)
-    load.run(settings, url)
+    transform.run(Session.of(settings))
+    load.run(Session.of(settings, warehouse_url=url))
 
 
 def test_golden_warehouse(storage_root: str, make_database: Callable[[], str]) -> None:
     settings, url = g.settings_for(storage_root), make_database()
     g.write_batch(settings.raw_uri, B1, g.golden())
-    transform.run(settings)
+    transform.run(Session.of(settings))
 
-    result = load.run(settings, url)
+    result = load.run(Session.of(settings, warehouse_url=url))
 
     for table in g.EXPECTED:
         got = g.fetch(url, f"SELECT * FROM warehouse.{table}")
@@ -44,7 +45,7 @@ def test_transform_and_load_twice_is_byte_identical(
     ledger = g.fetch(url, "SELECT batch_id, table_name, loaded_at FROM warehouse.load_ledger")
 
     _pipeline(settings, url)
-    second = load.run(settings, url)
+    second = load.run(Session.of(settings, warehouse_url=url))
 
     assert g.checksums(url) == first
     assert second.rows_in == 0
@@ -62,7 +63,7 @@ def test_reloading_a_batch_after_losing_the_ledger_adds_nothing(
     with psycopg.connect(url) as conn:
         conn.execute("DELETE FROM warehouse.load_ledger")
 
-    result = load.run(settings, url)
+    result = load.run(Session.of(settings, warehouse_url=url))
 
     assert g.checksums(url) == first
     assert all(result.details["changed"][t] == 0 for t in result.details["changed"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from pipeline import report
+from pipeline.session import Session
 from pipeline.settings import Settings
 from pipeline.warehouse import load
 from tests.pipeline import goldendata as g
@@ -28,7 +29,7 @@ def test_report_outputs_match_the_warehouse(
     out = tmp_path / "report"
     terminal = Console(file=io.StringIO(), width=200)
 
-    result = report.run(settings, url, out, console=terminal)
+    result = report.run(Session.of(settings, warehouse_url=url, out_dir=out), console=terminal)
 
     assert _csv(out / "sales_by_month_country.csv") == [
         ["month", "country", "currency_code", "orders", "units_sold", "revenue"],
@@ -70,9 +71,10 @@ def test_report_outputs_match_the_warehouse(
 def test_report_on_an_empty_warehouse(make_database: Callable[[], str], storage_root: str,
                                       tmp_path: Path) -> None:
     settings, url = g.settings_for(storage_root), make_database()
-    load.run(settings, url)  # migrations only: nothing processed yet
+    load.run(Session.of(settings, warehouse_url=url))  # migrations only: nothing processed yet
 
-    result = report.run(settings, url, tmp_path, console=Console(file=io.StringIO()))
+    result = report.run(Session.of(settings, warehouse_url=url, out_dir=tmp_path),
+                        console=Console(file=io.StringIO()))
 
     assert result.rows_out == 0
     assert _csv(tmp_path / "top_designs.csv") == [

@@ -13,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from pipeline import report, report_page
+from pipeline.session import Session
 from pipeline.settings import Settings
 from tests.emulators import install
 
@@ -111,7 +112,8 @@ def test_the_html_report_renders_in_a_real_browser(
     from playwright.sync_api import sync_playwright
 
     settings, url = golden_warehouse
-    report.run(settings, url, tmp_path, console=Console(file=io.StringIO()))
+    report.run(Session.of(settings, warehouse_url=url, out_dir=tmp_path),
+               console=Console(file=io.StringIO()))
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline import storage, transform
+from pipeline.session import Session
 from pipeline.transform import outputs
 from pipeline.transform.stage import TransformError
 from tests.pipeline import goldendata as g
@@ -18,7 +19,7 @@ def test_golden_star_schema_and_aggregates(storage_root: str, as_strings: bool) 
     settings = g.settings_for(storage_root)
     g.write_batch(settings.raw_uri, B1, g.golden(), as_strings=as_strings)
 
-    result = transform.run(settings)
+    result = transform.run(Session.of(settings))
 
     assert (result.rows_in, result.rows_out, result.quarantined) == (31, 31, 0)
     for table, expected in g.EXPECTED.items():
@@ -32,9 +33,9 @@ def test_golden_star_schema_and_aggregates(storage_root: str, as_strings: bool) 
 def test_second_run_transforms_nothing(storage_root: str) -> None:
     settings = g.settings_for(storage_root)
     g.write_batch(settings.raw_uri, B1, g.golden())
-    transform.run(settings)
+    transform.run(Session.of(settings))
 
-    again = transform.run(settings)
+    again = transform.run(Session.of(settings))
 
     assert (again.rows_in, again.rows_out, again.details["batches"]) == (0, 0, [])
 
@@ -51,7 +52,7 @@ def test_uncommitted_batch_and_unlisted_files_are_ignored(storage_root: str) -> 
         pa.Table.from_pylist(stray))
     g.write_batch(settings.raw_uri, B2, {"sales_order": stray}, commit=False)
 
-    result = transform.run(settings)
+    result = transform.run(Session.of(settings))
 
     assert result.rows_in == 31
     assert [r[0] for r in g.processed_rows(settings, B1, "fact_sales_order")] == [1, 2, 3]
@@ -64,7 +65,7 @@ def test_history_and_overlap_duplicates(storage_root: str, second_as_strings: bo
     settings = g.settings_for(storage_root)
     data = g.golden()
     g.write_batch(settings.raw_uri, B1, data)
-    transform.run(settings)
+    transform.run(Session.of(settings))
     order_1 = g.updated(data["sales_order"][0], "2024-03-01 10:00:00", units_sold=12)
     design_1 = g.updated(data["design"][0], "2024-03-01 09:00:00", design_name="Oak Chair")
     # the overlap window re-delivers order 2 unchanged: a duplicate, not a new version
@@ -72,20 +73,20 @@ def test_history_and_overlap_duplicates(storage_root: str, second_as_strings: bo
                                          "design": [design_1]},
                   as_strings=second_as_strings)
 
-    result = transform.run(settings)
+    result = transform.run(Session.of(settings))
 
     assert result.details["rows_read"] == 3
     assert result.details["duplicates"] == 1
     assert (result.rows_in, result.rows_out, result.quarantined) == (2, 2, 0)
     facts = g.processed_rows(settings, B2, "fact_sales_order")
     assert [(r[0], r[3], r[7]) for r in facts] == [(1, g._d("2024-03-01"), 12)]
-    assert g.processed_rows(settings, B2, "dim_design")[0] == (
-        1, "Oak Chair", "/designs", "wooden-chair.json")
-    # aggregates use the latest version only: 12 x 2.50 = 30.00 replaces 10 x 2.50
+    # the batch's outputs hold what it changed: the renamed design, not the other designs
+    assert g.processed_rows(settings, B2, "dim_design") == [
+        (1, "Oak Chair", "/designs", "wooden-chair.json")]
+    # aggregates use the latest version only: 12 x 2.50 = 30.00 replaces 10 x 2.50, and only
+    # the group of order 1 is re-emitted (the unchanged groups stay as loaded)
     assert g.processed_rows(settings, B2, "agg_sales_daily") == [
         (g._d("2024-01-02"), 1, "United Kingdom", "GBP", 1, 12, g.D("30.00")),
-        (g._d("2024-01-02"), 2, "United States", "USD", 1, 5, g.D("20.00")),
-        (g._d("2024-02-05"), 1, "United Kingdom", "GBP", 1, 3, g.D("7.50")),
     ]
     assert g._d("2024-03-01") in [r[0] for r in g.processed_rows(settings, B2, "dim_date")]
 
@@ -93,8 +94,8 @@ def test_history_and_overlap_duplicates(storage_root: str, second_as_strings: bo
 def test_a_batch_older_than_the_last_transformed_one_is_refused(storage_root: str) -> None:
     settings = g.settings_for(storage_root)
     g.write_batch(settings.raw_uri, B2, g.golden())
-    transform.run(settings)
+    transform.run(Session.of(settings))
     g.write_batch(settings.raw_uri, B1, {"currency": g.golden()["currency"]})
 
     with pytest.raises(TransformError, match="older than the last transformed"):
-        transform.run(settings)
+        transform.run(Session.of(settings))

@@ -132,6 +132,11 @@ class StorageConfig(_Strict):
     incomplete_upload_days: int = Field(
         ge=1, le=365, description="Days before an unfinished multipart upload is removed (AWS "
         "and GCP; Azure always discards uncommitted blocks after 7 days).")
+    replica_region: str | None = Field(
+        default=None, description="AWS prod only, off by default: an AWS region (not the "
+        "stack's) to replicate the processed bucket to, with its own KMS key there. Costs a "
+        "second copy of the processed data (S3 Standard, about $0.023/GB-month), inter-region "
+        "transfer for every write (about $0.02/GB) and $1/month for the replica key.")
 
 
 class ImagesConfig(_Strict):
@@ -206,6 +211,21 @@ class PlatformConfig(_Strict):
             raise ValueError(
                 f"pipeline.memory_gb={mem:g} does not fit cpu={cpu:g} on {self.cloud.value}: "
                 f"allowed {low * cpu:g} to {high * cpu:g} GiB")
+        self._check_replica_region()
         if (self.cloud is Cloud.GCP) != (self.gcp is not None):
             raise ValueError("gcp.project is required for cloud gcp and only allowed there")
         return self
+
+    def _check_replica_region(self) -> None:
+        replica = self.storage.replica_region
+        if replica is None:
+            return
+        if self.cloud is not Cloud.AWS or self.environment is not Environment.PROD:
+            raise ValueError("storage.replica_region is an AWS prod option; remove it from this "
+                             f"{self.cloud.value} {self.environment.value} stack")
+        if replica not in REGIONS[Cloud.AWS] or replica == self.region:
+            near = sorted(r for r in REGIONS[Cloud.AWS]
+                          if r[:4] == replica[:4] and r != self.region)
+            raise ValueError(f"storage.replica_region {replica!r} must be an AWS region other "
+                             f"than the stack's ({self.region}); allowed include: "
+                             f"{', '.join(near[:8] or sorted(REGIONS[Cloud.AWS])[:8])}")

@@ -7,10 +7,15 @@ and changeable on its own.
 S3 server access logs of both data buckets go to one log bucket per stack. It is hardened like
 the data buckets with two differences S3 imposes or makes pointless: it is encrypted with
 SSE-S3 (the logging service cannot write to an SSE-KMS target), and it does not log itself.
+
+With ``storage.replica_region`` (AWS prod only) the processed bucket replicates, deletes
+included, to a bucket of the same hardening in that region, encrypted with a key of its own
+there: a region-wide outage cannot take the loaded data with it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +23,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import names
-from components.aws.policies import Statement, document, objects_of
+from components.aws.keys import DataKey, DataKeyArgs
+from components.aws.policies import Statement, assume_role, document, objects_of
 from components.aws.scope import Scope
 from config.schema import StorageConfig
 
@@ -26,6 +32,8 @@ ZONES = ("raw", "processed")
 RAW_INFREQUENT_ACCESS_DAYS = 30
 RAW_GLACIER_IR_DAYS = 180
 ACCESS_LOGS = "access-logs"
+REPLICATED_ZONE = "processed"
+REPLICA = f"{REPLICATED_ZONE}-replica"
 LOGGING_SERVICE = "logging.s3.amazonaws.com"
 
 # Extra bucket-policy statements, given the bucket's ARN.
@@ -37,6 +45,10 @@ class StorageArgs:
     retention: StorageConfig  # how long old versions and unfinished uploads are kept
     access_log_days: int  # how long S3 access logs are kept (the stack's log retention)
     zones: tuple[str, ...] = ZONES
+
+    @property
+    def replica_region(self) -> str | None:
+        return self.retention.replica_region
 
 
 @dataclass(frozen=True)
@@ -155,5 +167,73 @@ class Storage(pulumi.ComponentResource):
             purpose=zone, lifecycle=lifecycle_rules(zone, args.retention),
             kms_key_arn=scope.kms_key_arn, access_log_bucket=self.access_logs.bucket.id),
             scope, mine) for zone in args.zones}
+        if args.replica_region is not None:
+            self.replica: Replica | None = Replica(REPLICA, ReplicaArgs(
+                region=args.replica_region, source=self.buckets[REPLICATED_ZONE],
+                retention=args.retention), scope, mine)
+        else:
+            self.replica = None
         self.arns = [b.bucket.arn for b in self.buckets.values()]
         self.register_outputs({f"{zone}_uri": b.uri for zone, b in self.buckets.items()})
+
+
+@dataclass(frozen=True)
+class ReplicaArgs:
+    region: str
+    source: Bucket
+    retention: StorageConfig
+
+
+class Replica(pulumi.ComponentResource):
+    """A copy of one bucket in another region: its provider, key, bucket, role and rule."""
+
+    def __init__(self, name: str, args: ReplicaArgs, scope: Scope,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("tricloud:aws:Replica", name, None, opts)
+        provider = aws.Provider(
+            f"aws-{args.region}", region=args.region,
+            default_tags=aws.ProviderDefaultTagsArgs(tags=scope.tags),
+            opts=pulumi.ResourceOptions(parent=self))
+        there = dataclasses.replace(scope, provider=provider, region=args.region)
+        mine = pulumi.ResourceOptions(parent=self)
+        key_arn = None
+        if scope.kms_key_arn is not None:
+            key_arn = DataKey("replica-key", DataKeyArgs(purpose=name), there, mine).arn
+        self.bucket = Bucket(name, BucketArgs(
+            purpose=name, lifecycle=lifecycle_rules(REPLICATED_ZONE, args.retention),
+            kms_key_arn=key_arn), dataclasses.replace(there, kms_key_arn=key_arn), mine)
+
+        child = scope.child(self)
+        source, replica = args.source.bucket.arn, self.bucket.bucket.arn
+        role = aws.iam.Role(
+            "replication", name=names.role_name(scope.stack, "replication"),
+            assume_role_policy=assume_role("s3.amazonaws.com", scope.account_id), opts=child)
+        keys = [] if key_arn is None or scope.kms_key_arn is None else [
+            Statement(sid="DecryptSource", actions=["kms:Decrypt"],
+                      resources=[scope.kms_key_arn]),
+            Statement(sid="EncryptReplica", actions=["kms:Encrypt", "kms:GenerateDataKey"],
+                      resources=[key_arn])]
+        policy = aws.iam.RolePolicy("replication", role=role.id, policy=document(
+            Statement(sid="ReadSourceConfiguration",
+                      actions=["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                      resources=[source]),
+            Statement(sid="ReadSourceVersions", actions=[
+                "s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication",
+                "s3:GetObjectVersionTagging"], resources=[objects_of(source)]),
+            Statement(sid="WriteReplica", actions=[
+                "s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"],
+                resources=[objects_of(replica)]),
+            *keys), opts=child)
+        destination: dict[str, object] = {"bucket": replica, "storage_class": "STANDARD"}
+        if key_arn is not None:
+            destination["encryption_configuration"] = {"replica_kms_key_id": key_arn}
+        aws.s3.BucketReplicationConfig(
+            name, bucket=args.source.bucket.id, role=role.arn, rules=[{
+                "id": "replicate-everything", "status": "Enabled", "filter": {},
+                "delete_marker_replication": {"status": "Enabled"},
+                "source_selection_criteria": {"sse_kms_encrypted_objects": {
+                    "status": "Enabled" if key_arn is not None else "Disabled"}},
+                "destination": destination}],
+            opts=scope.child(self, depends_on=[
+                args.source.versioning, self.bucket.versioning, policy]))
+        self.register_outputs({"bucket": self.bucket.bucket.bucket, "region": args.region})

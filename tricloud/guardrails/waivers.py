@@ -57,9 +57,11 @@ WAIVERS: tuple[Waiver, ...] = (
         "bucket uses SSE-S3, the only encryption the logging service supports."),
     Waiver(
         "aws", ("CKV_AWS_18",), "S3 buckets have access logging",
-        "the access-log bucket",
+        "the access-log bucket, and the processed-replica bucket when replication is on",
         "Logging the log bucket into itself would log its own log writes forever; reads of it "
-        "show in CloudTrail data events where the account records them."),
+        "show in CloudTrail data events where the account records them. The replica is "
+        "written only by replication, and logging it would need a second log bucket in its "
+        "region."),
     Waiver(
         "aws", ("CKV_AWS_144",), "S3 buckets replicate to another region",
         "raw and access-log buckets; the processed bucket unless storage.replica_region is set",

@@ -12,7 +12,7 @@ The key policy is explicit rather than the default "the account may do anything"
   can never read data with it;
 - principals of this account may *use* it only through the services that hold the stack's data
   (``kms:ViaService``), which is how S3, RDS, Secrets Manager, ECR and Scheduler call KMS on the
-  caller's behalf;
+  caller's behalf, and create grants only for those services' own resources;
 - CloudWatch Logs may use it only for this stack's log groups (encryption-context condition);
 - CloudWatch alarms and EventBridge rules of this account may publish to the encrypted topic.
 """
@@ -55,19 +55,20 @@ def key_statements(account_id: pulumi.Input[str], region: str,
     """The key policy as statements (pure, so tests can read it without a plan)."""
     account = pulumi.Output.from_input(account_id)
     root = account.apply(lambda a: f"arn:aws:iam::{a}:root")
+    via_services = {"kms:CallerAccount": account,
+                    "kms:ViaService": [f"{s}.{region}.amazonaws.com" for s in VIA_SERVICES]}
     log_arns = [account.apply(lambda a, p=p: f"arn:aws:logs:{region}:{a}:log-group:{p}")
                 for p in log_group_patterns]
     return [
         Statement(sid="AccountAdministers", actions=list(ADMIN_ACTIONS), resources=["*"],
                   principals={"AWS": root}),
-        Statement(sid="UseThroughDataServices",
-                  actions=[*USE_ACTIONS, "kms:CreateGrant"], resources=["*"],
+        Statement(sid="UseThroughDataServices", actions=list(USE_ACTIONS), resources=["*"],
+                  principals={"AWS": root}, conditions={"StringEquals": via_services}),
+        # RDS and ECR hold the key through grants; only for their own resources.
+        Statement(sid="GrantToDataServices", actions=["kms:CreateGrant"], resources=["*"],
                   principals={"AWS": root},
-                  conditions={
-                      "StringEquals": {
-                          "kms:CallerAccount": account,
-                          "kms:ViaService": [f"{s}.{region}.amazonaws.com"
-                                             for s in VIA_SERVICES]}}),
+                  conditions={"StringEquals": via_services,
+                              "Bool": {"kms:GrantIsForAWSResource": "true"}}),
         Statement(sid="LogsForThisStack", actions=list(USE_ACTIONS), resources=["*"],
                   principals={"Service": f"logs.{region}.amazonaws.com"},
                   conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_arns}}),

@@ -59,6 +59,11 @@ def test_the_account_uses_the_key_only_through_the_data_services(plan):
         "kms:CallerAccount": ACCOUNT_ID,
         "kms:ViaService": [f"{s}.{region}.amazonaws.com" for s in VIA_SERVICES]}
     assert set(VIA_SERVICES) == {"ecr", "rds", "s3", "scheduler", "secretsmanager"}
+    grant = _key_policy(plan)["GrantToDataServices"]
+    assert grant["Action"] == ["kms:CreateGrant"]
+    assert grant["Condition"] == {"StringEquals": use["Condition"]["StringEquals"],
+                                  "Bool": {"kms:GrantIsForAWSResource": "true"}}
+    assert "kms:CreateGrant" not in use["Action"]
 
 
 def test_cloudwatch_logs_may_use_the_key_for_exactly_this_stacks_log_groups(plan):
@@ -82,4 +87,5 @@ def test_alarm_and_event_publishers_may_encrypt_to_the_topic_for_this_account(pl
     assert set(publish["Principal"]["Service"]) == set(TOPIC_PUBLISHERS)
     assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
     assert set(_key_policy(plan)) == {"AccountAdministers", "UseThroughDataServices",
-                                      "LogsForThisStack", "AlertsPublishToTopic"}
+                                      "GrantToDataServices", "LogsForThisStack",
+                                      "AlertsPublishToTopic"}

@@ -51,9 +51,15 @@ def pipeline_image(
     password: pulumi.Input[str] | None,
     opts: pulumi.ResourceOptions,
 ) -> docker_build.Image:
-    """Build for linux/amd64 (what every cloud's serverless jobs run) and push one tag."""
+    """Build for linux/amd64 (what every cloud's serverless jobs run) and push one tag.
+
+    The registry password is wrapped as a secret here, whatever the caller passed: a token
+    from a data source (ECR's authorization token) is a plain Output, and the build inputs are
+    stored in the state, where it would otherwise sit in clear text.
+    """
     credentials = (
-        [docker_build.RegistryArgs(address=registry, username=username, password=password)]
+        [docker_build.RegistryArgs(address=registry, username=username,
+                                   password=pulumi.Output.secret(password))]
         if username is not None and password is not None
         else []
     )

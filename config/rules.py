@@ -6,8 +6,9 @@ their problems at once, so a stack author fixes a file in one pass rather than o
 
 from __future__ import annotations
 
-from config.enums import Cloud
+from config.enums import Cloud, Environment
 from config.errors import MISSING, Problem
+from config.regions import region_problem
 from config.schema import PlatformConfig
 from config.sizes import JOB_MEMORY_PER_CPU, database_machine
 
@@ -29,6 +30,7 @@ def cross_field_problems(platform: PlatformConfig, prefix: str) -> list[Problem]
             f"{prefix}.pipeline.memory_gb", mem,
             f"does not fit pipeline.cpu={cpu:g} on {cloud.value}: allowed {low * cpu:g} to "
             f"{high * cpu:g} GiB"))
+    problems += _replica_region_problems(platform, prefix)
     if cloud is Cloud.GCP and platform.gcp is None:
         problems.append(Problem(f"{prefix}.gcp.project", MISSING,
                                 "required for cloud gcp: the project the stack deploys into"))
@@ -36,3 +38,19 @@ def cross_field_problems(platform: PlatformConfig, prefix: str) -> list[Problem]
         problems.append(Problem(f"{prefix}.gcp", "(several keys)",
                                 f"only allowed for cloud gcp; remove it for {cloud.value}"))
     return problems
+
+
+def _replica_region_problems(platform: PlatformConfig, prefix: str) -> list[Problem]:
+    """``storage.replica_region`` is an AWS prod option naming another AWS region."""
+    replica = platform.storage.replica_region
+    if replica is None:
+        return []
+    key = f"{prefix}.storage.replica_region"
+    if platform.cloud is not Cloud.AWS or platform.environment is not Environment.PROD:
+        return [Problem(key, replica, f"an AWS prod option; remove it from this "
+                        f"{platform.cloud.value} {platform.environment.value} stack")]
+    other = f"must be an AWS region other than the stack's ({platform.region})"
+    if replica == platform.region:
+        return [Problem(key, replica, other)]
+    problem = region_problem(Cloud.AWS, replica)
+    return [Problem(key, replica, f"{other}: {problem}")] if problem else []

@@ -132,6 +132,11 @@ class StorageConfig(_Strict):
     incomplete_upload_days: int = Field(
         ge=1, le=365, description="Days before an unfinished multipart upload is removed (AWS "
         "and GCP; Azure always discards uncommitted blocks after 7 days).")
+    replica_region: str | None = Field(
+        default=None, description="AWS prod only, off by default: an AWS region (not the "
+        "stack's) to replicate the processed bucket to, with its own KMS key there. Costs a "
+        "second copy of the processed data (S3 Standard, about $0.023/GB-month), inter-region "
+        "transfer for every write (about $0.02/GB) and $1/month for the replica key.")
 
 
 class ImagesConfig(_Strict):

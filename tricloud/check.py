@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tricloud.guardrails import RULES, Severity, Violation, check_plan, failing
+from tricloud.guardrails.waivers import WAIVERS
 from tricloud.plan import PlanFileError, StackPlan, load
 
 
@@ -51,4 +52,19 @@ def report(plans: Sequence[StackPlan], out: TextIO | None = None) -> int:
         print(f"guardrails: {len(all_failing)} mandatory violation(s) in {', '.join(stacks)}; "
               "apply each fix above and run `tricloud check` again", file=out)
         return 1
+    return 0
+
+
+def explain(out: TextIO | None = None) -> int:
+    """What ``check`` enforces, and what a scanner will flag that the kit accepts, and why."""
+    out = out or sys.stdout
+    print(f"guardrails enforced ({len(RULES)}):", file=out)
+    for rule in RULES:
+        print(f"  {rule.severity.value.upper():<9} {rule.id:<22} {rule.title} "
+              f"[{', '.join(rule.clouds)}]", file=out)
+    print(f"\nscanner rules deliberately not followed ({len(WAIVERS)}):", file=out)
+    for w in WAIVERS:
+        ids = ", ".join(w.scanner_ids) or "no rule id"
+        print(f"  {w.cloud:<6} {ids}: {w.title}\n      applies to: {w.applies_to}\n"
+              f"      why: {w.reason}", file=out)
     return 0

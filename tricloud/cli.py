@@ -99,8 +99,10 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from tricloud.check import load_plans, report
+    from tricloud.check import explain, load_plans, report
 
+    if args.explain:
+        return explain()
     if not args.plan:
         return report(list(_synthesised(args)))
     return report(load_plans(args.plan, args.stack))
@@ -223,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "check":
             cmd.add_argument("--plan", type=Path, metavar="FILE.json",
                              help="judge a saved `plan --json` file instead of synthesising")
+            cmd.add_argument("--explain", action="store_true",
+                             help="print the guardrails and the scanner rules the kit "
+                                  "deliberately does not follow, each with its reason")
     diff = sub.add_parser("diff", help="compare two plan files (tricloud plan --json)")
     diff.add_argument("base", type=Path, metavar="BASE.json")
     diff.add_argument("head", type=Path, metavar="HEAD.json")

@@ -24,6 +24,12 @@ RUN_AS = "10001:10001"  # a non-root uid:gid; the image needs no root at run tim
 INVOCATION_RETRIES = 3
 INVOCATION_MAX_AGE_SECONDS = 3600
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+# The one writable place of a read-only container: the task's ephemeral storage mounted on the
+# image's temp folder, so Python's ``tempfile`` (and with it DuckDB's spill folder, see
+# ``pipeline/transform/engine.py``) and the working directory need no variable to find it.
+# Fargate copies the image's /tmp (mode 1777) into the volume, so the non-root user may write.
+SCRATCH_VOLUME = "scratch"
+SCRATCH_PATH = "/tmp"
 
 
 @dataclass(frozen=True)
@@ -41,12 +47,16 @@ class JobArgs:
 
 
 def container_definitions(args: JobArgs, region: str) -> pulumi.Output[str]:
-    """The one container: contract env, secrets by reference, awslogs, non-root, no capabilities."""
+    """The one container: contract env, secrets by reference, awslogs, non-root, no capabilities,
+    a read-only root filesystem with one writable scratch mount."""
     return pulumi.Output.json_dumps([{
         "name": CONTAINER,
         "image": args.image_ref,
         "essential": True,
         "user": RUN_AS,
+        "readonlyRootFilesystem": True,
+        "mountPoints": [{"sourceVolume": SCRATCH_VOLUME, "containerPath": SCRATCH_PATH,
+                         "readOnly": False}],
         "environment": [{"name": k, "value": v} for k, v in sorted(args.environment.items())],
         "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(args.secrets.items())],
         "linuxParameters": {"initProcessEnabled": True, "capabilities": {"drop": ["ALL"]}},
@@ -72,6 +82,7 @@ class Job(pulumi.ComponentResource):
             memory=str(int(args.pipeline.memory_gb * 1024)),
             runtime_platform={"operating_system_family": "LINUX", "cpu_architecture": "X86_64"},
             execution_role_arn=args.execution_role_arn, task_role_arn=args.task_role_arn,
+            volumes=[{"name": SCRATCH_VOLUME}],
             container_definitions=container_definitions(args, scope.region), opts=child)
 
         dead_letters = aws.sqs.Queue(
@@ -95,6 +106,7 @@ class Job(pulumi.ComponentResource):
         self.schedule = aws.scheduler.Schedule(
             "pipeline", name=family, schedule_expression=self.expression,
             schedule_expression_timezone="UTC", flexible_time_window={"mode": "OFF"},
+            kms_key_arn=scope.kms_key_arn,
             state="ENABLED",
             target={
                 "arn": self.cluster.arn, "role_arn": role.arn,

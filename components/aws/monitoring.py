@@ -1,5 +1,8 @@
 """Job logs with a retention, and an e-mail alert whenever a pipeline run fails.
 
+In prod the log group and the topic are encrypted with the stack's key (see ``keys.py``, whose
+policy lets CloudWatch Logs and the alarm/event publishers use it).
+
 A run can fail two ways: the pipeline reports a failed stage (a JSON line with
 ``"status": "failed"``, see ``pipeline/runlog.py``), or the task dies before it can log
 (image pull, out of memory, non-zero exit). The first is a log metric alarm, the second an
@@ -39,9 +42,9 @@ class Monitoring(pulumi.ComponentResource):
         child = scope.child(self)
         self.log_group = aws.cloudwatch.LogGroup(
             "job", name=names.log_group_name("ecs", scope.stack, "pipeline"),
-            retention_in_days=args.log_retention_days, opts=child)
+            retention_in_days=args.log_retention_days, kms_key_id=scope.kms_key_arn, opts=child)
         self.topic = aws.sns.Topic("alerts", name=names.stack_name(scope.stack, "alerts"),
-                                   opts=child)
+                                   kms_master_key_id=scope.kms_key_arn, opts=child)
         for i, email in enumerate(args.alert_emails):
             aws.sns.TopicSubscription(f"alerts-{i}", topic=self.topic.arn, protocol="email",
                                       endpoint=email, opts=child)

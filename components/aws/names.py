@@ -42,6 +42,20 @@ def log_group_name(kind: str, stack: str, purpose: str) -> str:
     return "/" + "/".join(physical_name(LOG_GROUP, p) for p in (PROJECT, stack, kind, purpose))
 
 
+def database_identifier(stack: str) -> str:
+    """The RDS instance identifier; its export log groups' path is derived from it."""
+    return stack_name(stack, "warehouse")
+
+
+def log_group_patterns(stack: str) -> tuple[str, str]:
+    """Every log group of one stack, as name patterns: its own prefix and its RDS exports.
+
+    The KMS key policy lets CloudWatch Logs use the stack's key for exactly these groups."""
+    prefix = "/".join(physical_name(LOG_GROUP, p) for p in (PROJECT, stack))
+    return (f"/{prefix}/*",
+            rds_log_group_name(database_identifier(stack), "*"))
+
+
 def rds_log_group_name(identifier: str, log: str) -> str:
     """The fixed path RDS exports to; creating it first lets us set its retention."""
     return f"/aws/rds/instance/{identifier}/{log}"

@@ -205,7 +205,8 @@ class Network(pulumi.ComponentResource):
         child = scope.child(self)
         group = aws.cloudwatch.LogGroup(
             "flow-logs", name=names.log_group_name("vpc", scope.stack, "flow-logs"),
-            retention_in_days=args.flow_log_retention_days, opts=child)
+            retention_in_days=args.flow_log_retention_days, kms_key_id=scope.kms_key_arn,
+            opts=child)
         role = aws.iam.Role(
             "flow-logs", name=names.role_name(scope.stack, "flow-logs"),
             assume_role_policy=assume_role("vpc-flow-logs.amazonaws.com", scope.account_id),

@@ -52,7 +52,8 @@ class Platform(pulumi.ComponentResource):
         network = Network("network", NetworkArgs(
             cidr=cfg.network.cidr, zones=cfg.network.zones, nat=cfg.network.nat,
             flow_log_retention_days=retention), scope, mine)
-        storage = Storage("storage", StorageArgs(retention=cfg.storage), scope, mine)
+        storage = Storage("storage", StorageArgs(retention=cfg.storage, access_log_days=retention),
+                          scope, mine)
         secrets = Secrets("secrets", SecretsArgs(source_database_url=ctx.source_database_url),
                           scope, mine)
         database = Database("database", DatabaseArgs(

@@ -172,3 +172,25 @@ def test_every_rule_between_settings_is_reported_in_one_pass():
 
     assert sorted(found) == ["database.high_availability", "gcp", "pipeline.memory_gb"]
     assert found["pipeline.memory_gb"].startswith("does not fit pipeline.cpu=0.25 on azure")
+
+
+def test_replica_region_is_off_by_default_and_an_aws_prod_option():
+    assert validate_platform(with_("environment", "prod"), "t").storage.replica_region is None
+    prod = with_("environment", "prod")
+    on = validate_platform(with_("storage.replica_region", "eu-west-1", prod), "t")
+    assert on.storage.replica_region == "eu-west-1"
+    assert "AWS prod option" in " ".join(
+        problems(with_("storage.replica_region", "eu-west-1")).values())
+    gcp = with_("cloud", "gcp", with_("region", "europe-west2",
+                                      with_("gcp", {"project": "p-123456"}, prod)))
+    assert "AWS prod option" in " ".join(
+        problems(with_("storage.replica_region", "eu-west-1", gcp)).values())
+
+
+@pytest.mark.parametrize("region", ["eu-west-2", "europe-west1", "eu-west-9"])
+def test_replica_region_must_be_another_aws_region(region: str):
+    raw = with_("storage.replica_region", region, with_("environment", "prod"))
+    message = " ".join(problems(raw).values())
+    assert "must be an AWS region other than the stack's (eu-west-2)" in message
+    if region != "eu-west-2":
+        assert "close matches on AWS: " in message and "eu-west-1" in message

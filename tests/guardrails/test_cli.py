@@ -12,6 +12,8 @@ from config.stacks import STACKS_DIR
 from tests.guardrails.conftest import ALL_STACKS, edited, first, swapped
 from tricloud import plan as planfile
 from tricloud.cli import main
+from tricloud.guardrails import RULES
+from tricloud.guardrails.waivers import WAIVERS, Waiver
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def _bad_prod_aws(synth):
 def test_check_all_passes_on_the_repository(cached_synthesis, capsys):
     assert main(["check", "--all"]) == 0
     out = capsys.readouterr().out
-    assert out.count(" ok (8 rules") == len(list(STACKS_DIR.glob("Pulumi.*.yaml"))) == 7
+    assert out.count(f" ok ({len(RULES)} rules") == len(list(STACKS_DIR.glob("Pulumi.*.yaml"))) == 7
 
 
 def test_check_of_a_bad_plan_file_lists_each_violation_and_exits_1(synth, tmp_path, capsys):
@@ -87,3 +89,21 @@ def test_plan_prints_a_summary_and_fails_on_a_mandatory_violation_after_writing_
 def test_plan_of_a_good_stack_exits_0_with_an_ok_summary(cached_synthesis, capsys):
     assert main(["plan", "--stack", "dev-azure", "--quiet"]) == 0
     assert "guardrails: dev-azure" in capsys.readouterr().out
+
+
+def test_explain_lists_every_guardrail_and_every_waived_scanner_rule_with_its_reason(capsys):
+    assert main(["check", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert all(rule.id in out for rule in RULES)
+    for waiver in WAIVERS:
+        assert waiver.title in out and waiver.reason in out
+        assert all(i in out for i in waiver.scanner_ids)
+
+
+def test_every_waiver_names_a_cloud_of_the_kit_and_gives_a_reason():
+    assert {w.cloud for w in WAIVERS} <= {"aws", "gcp", "azure"}
+    titles = [w.title for w in WAIVERS]
+    assert "S3 buckets have event notifications" in titles
+    assert "Secrets Manager secrets rotate automatically" in titles
+    with pytest.raises(ValueError, match="needs a title"):
+        Waiver("aws", ("X",), "title", "applies to", reason="")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
+from components.aws.job import SCRATCH_PATH, SCRATCH_VOLUME
 from components.aws.plans import eventbridge_cron
 from components.contract import secret_variables
+from components.image import DOCKERFILE
 from pipeline.settings import ENV_VAR_NAMES, ENV_VARS
 from tests.infra.support_aws import (
     by_name,
@@ -15,6 +19,7 @@ from tests.infra.support_aws import (
     platform_of,
     state_of,
 )
+from tricloud.plan import SECRET
 
 CLOUD = "aws"
 
@@ -128,3 +133,29 @@ def test_failed_runs_alert_the_stack_emails(plan):
     family = plan.one("aws:ecs/taskDefinition:TaskDefinition").inputs["family"]
     assert rule["detail"]["group"] == [f"family:{family}"]
     assert plan.one("aws:cloudwatch/eventTarget:EventTarget").inputs["arn"] == topic
+
+
+def test_root_filesystem_is_read_only_with_one_writable_scratch_volume(plan):
+    task = plan.one("aws:ecs/taskDefinition:TaskDefinition").inputs
+    assert container(plan)["readonlyRootFilesystem"] is True
+    assert container(plan)["mountPoints"] == [
+        {"sourceVolume": SCRATCH_VOLUME, "containerPath": SCRATCH_PATH, "readOnly": False}]
+    assert task["volumes"] == [{"name": SCRATCH_VOLUME}]
+
+
+def test_temp_files_and_the_spill_folder_land_on_the_scratch_volume():
+    """No TMPDIR is set anywhere, so ``tempfile`` (and DuckDB's spill folder, made with it)
+    uses the default /tmp, which is the scratch mount; the image works in it too."""
+    dockerfile = (Path(__file__).parents[2] / DOCKERFILE).read_text()
+    assert "TMPDIR" not in dockerfile and "TMPDIR" not in ENV_VAR_NAMES
+    assert SCRATCH_PATH == "/tmp"
+    workdirs = re.findall(r"^WORKDIR (\S+)", dockerfile, re.MULTILINE)
+    assert workdirs[-1] == SCRATCH_PATH
+    local_dir = re.search(r"TRICLOUD_LOCAL_DIR=(\S+)", dockerfile)
+    assert local_dir and local_dir.group(1).startswith(SCRATCH_PATH + "/")
+
+
+def test_registry_password_is_a_secret_in_the_image_inputs(plan):
+    (registry,) = plan.one("docker-build:index:Image").inputs["registries"]
+    assert registry["password"] == SECRET
+    assert registry["username"] != SECRET

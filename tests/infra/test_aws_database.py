@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from components.aws.database import MONITORING_INTERVAL_SECONDS
 from config.sizes import database_machine
 from tests.infra.support_aws import (
     by_name,
@@ -87,6 +90,19 @@ def test_performance_insights_and_log_exports_with_retention(plan, db):
         group = by_name(plan, "aws:cloudwatch/logGroup:LogGroup", f"rds-{log}").inputs
         assert group["name"] == f"/aws/rds/instance/{db.inputs['identifier']}/{log}"
         assert group["retentionInDays"] == retention
+
+
+def test_performance_insights_are_encrypted_with_the_stack_key_in_prod(plan, db):
+    key = state_of(plan, plan.one("aws:kms/key:Key"))["arn"] if is_prod(plan) else None
+    assert db.inputs.get("performanceInsightsKmsKeyId") == key
+
+
+def test_enhanced_monitoring_through_its_own_role(plan, db):
+    assert db.inputs["monitoringInterval"] == MONITORING_INTERVAL_SECONDS > 0
+    role = by_name(plan, "aws:iam/role:Role", "monitoring")
+    assert db.inputs["monitoringRoleArn"] == state_of(plan, role)["arn"]
+    (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
 
 
 def test_contract_outputs_point_at_the_instance(plan, db):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+from components.aws.database import OS_METRICS_LOG_GROUP
 from components.aws.iam import UNSCOPABLE_ACTIONS
 from components.aws.mocks import ACCOUNT_ID
 from tests.infra.support_aws import (
     as_list,
     by_name,
     is_stack_arn,
+    platform_of,
     policies,
     stack_arns,
     state_of,
@@ -20,6 +22,15 @@ CLOUD = "aws"
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+KEY = "aws:kms/key:Key"
+ACCOUNT_ROOT = f"arn:aws:iam::{ACCOUNT_ID}:root"
+
+
+def _account_log_groups(plan):
+    """The one log group of the account (not the stack) a role may write: RDS's OS metrics."""
+    group = f"arn:aws:logs:{platform_of(plan.stack).region}:{ACCOUNT_ID}:log-group:" \
+            f"{OS_METRICS_LOG_GROUP}"
+    return {group, f"{group}:log-stream:*"}
 
 
 def _allows(plan, role):
@@ -52,7 +63,13 @@ def test_every_allowed_resource_is_an_arn_of_this_stack(plan):
                 continue
             actions = set(as_list(statement["Action"]))
             for arn in as_list(statement["Resource"]):
-                if arn == "*":
+                if resource.type == KEY:  # in a key policy, "*" is the key itself
+                    assert arn == "*", resource.name
+                elif arn in _account_log_groups(plan):
+                    assert actions <= {"logs:CreateLogGroup", "logs:PutRetentionPolicy",
+                                       "logs:CreateLogStream", "logs:DescribeLogStreams",
+                                       "logs:GetLogEvents", "logs:PutLogEvents"}
+                elif arn == "*":
                     assert actions <= UNSCOPABLE_ACTIONS, f"{resource.name}: * for {actions}"
                 else:
                     assert is_stack_arn(arn, owned), f"{resource.name}: {arn} is not this stack's"
@@ -73,11 +90,14 @@ def test_resource_policies_never_allow_anyone(plan):
         for statement in statements(document):
             if statement["Effect"] == "Allow":
                 assert statement["Principal"] not in ("*", {"AWS": "*"}), resource.name
+                if resource.type == KEY and statement["Principal"] == {"AWS": ACCOUNT_ROOT}:
+                    continue  # the account itself; what it may do is pinned by the key tests
                 assert statement.get("Condition"), f"{resource.name}: unconditioned allow"
 
 
 def test_task_role_reads_and_writes_only_the_two_buckets(plan):
-    buckets = {state_of(plan, b)["arn"] for b in plan.of_type("aws:s3/bucket:Bucket")}
+    buckets = {state_of(plan, by_name(plan, "aws:s3/bucket:Bucket", zone))["arn"]
+               for zone in ("raw", "processed")}
     s3 = [s for s in _allows(plan, "task") if any(a.startswith("s3:") for a in s["Action"])]
     resources = {r for s in s3 for r in s["Resource"]}
     assert resources == buckets | {f"{b}/*" for b in buckets}

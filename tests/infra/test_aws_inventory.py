@@ -24,13 +24,14 @@ PINNED: dict[str, tuple[str, ...]] = {
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
         "rules.0.applyServerSideEncryptionByDefault.sseAlgorithm",),
     "aws:s3/bucketVersioning:BucketVersioning": ("versioningConfiguration.status",),
+    "aws:s3/bucketLogging:BucketLogging": ("targetPrefix",),
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (
         "rules.0.noncurrentVersionExpiration.noncurrentDays",
         "rules.0.abortIncompleteMultipartUpload.daysAfterInitiation"),
     "aws:rds/instance:Instance": (
         "publiclyAccessible", "storageEncrypted", "deletionProtection", "skipFinalSnapshot",
         "backupRetentionPeriod", "multiAz", "iamDatabaseAuthenticationEnabled",
-        "manageMasterUserPassword"),
+        "manageMasterUserPassword", "monitoringInterval", "performanceInsightsEnabled"),
     "aws:rds/parameterGroup:ParameterGroup": ("parameters.0.name", "parameters.0.value"),
     "aws:ec2/subnet:Subnet": ("mapPublicIpOnLaunch",),
     "aws:ecr/repository:Repository": ("imageTagMutability", "imageScanningConfiguration.scanOnPush",
@@ -65,18 +66,19 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:ecr/repository:Repository": 1,
         "aws:ecs/cluster:Cluster": 1,
         "aws:ecs/taskDefinition:TaskDefinition": 1,
-        "aws:iam/role:Role": 4,
-        "aws:iam/rolePolicy:RolePolicy": 4,
+        "aws:iam/role:Role": 5,
+        "aws:iam/rolePolicy:RolePolicy": 5,
         "aws:rds/instance:Instance": 1,
         "aws:rds/parameterGroup:ParameterGroup": 1,
         "aws:rds/subnetGroup:SubnetGroup": 1,
-        "aws:s3/bucket:Bucket": 2,
-        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
-        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
-        "aws:s3/bucketPolicy:BucketPolicy": 2,
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
-        "aws:s3/bucketVersioning:BucketVersioning": 2,
+        "aws:s3/bucket:Bucket": 3,
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 3,
+        "aws:s3/bucketLogging:BucketLogging": 2,
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 3,
+        "aws:s3/bucketPolicy:BucketPolicy": 3,
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 3,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 3,
+        "aws:s3/bucketVersioning:BucketVersioning": 3,
         "aws:scheduler/schedule:Schedule": 1,
         "aws:secretsmanager/secret:Secret": 1,
         "aws:secretsmanager/secretVersion:SecretVersion": 1,
@@ -89,7 +91,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "docker-build:index:Image": 1,
         "pulumi:providers:aws": 1,
         "pulumi:providers:docker-build": 1,
-        "tricloud:aws:Bucket": 2,
+        "tricloud:aws:Bucket": 3,
         "tricloud:aws:Database": 1,
         "tricloud:aws:Identities": 1,
         "tricloud:aws:ImageRegistry": 1,
@@ -124,20 +126,21 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:ecr/repository:Repository": 1,
         "aws:ecs/cluster:Cluster": 1,
         "aws:ecs/taskDefinition:TaskDefinition": 1,
-        "aws:iam/role:Role": 4,
-        "aws:iam/rolePolicy:RolePolicy": 4,
+        "aws:iam/role:Role": 5,
+        "aws:iam/rolePolicy:RolePolicy": 5,
         "aws:kms/alias:Alias": 1,
         "aws:kms/key:Key": 1,
         "aws:rds/instance:Instance": 1,
         "aws:rds/parameterGroup:ParameterGroup": 1,
         "aws:rds/subnetGroup:SubnetGroup": 1,
-        "aws:s3/bucket:Bucket": 2,
-        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
-        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
-        "aws:s3/bucketPolicy:BucketPolicy": 2,
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
-        "aws:s3/bucketVersioning:BucketVersioning": 2,
+        "aws:s3/bucket:Bucket": 3,
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 3,
+        "aws:s3/bucketLogging:BucketLogging": 2,
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 3,
+        "aws:s3/bucketPolicy:BucketPolicy": 3,
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 3,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 3,
+        "aws:s3/bucketVersioning:BucketVersioning": 3,
         "aws:scheduler/schedule:Schedule": 1,
         "aws:secretsmanager/secret:Secret": 1,
         "aws:secretsmanager/secretVersion:SecretVersion": 1,
@@ -150,7 +153,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "docker-build:index:Image": 1,
         "pulumi:providers:aws": 1,
         "pulumi:providers:docker-build": 1,
-        "tricloud:aws:Bucket": 2,
+        "tricloud:aws:Bucket": 3,
         "tricloud:aws:DataKey": 1,
         "tricloud:aws:Database": 1,
         "tricloud:aws:Identities": 1,
@@ -186,20 +189,21 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:ecr/repository:Repository": 1,
         "aws:ecs/cluster:Cluster": 1,
         "aws:ecs/taskDefinition:TaskDefinition": 1,
-        "aws:iam/role:Role": 4,
-        "aws:iam/rolePolicy:RolePolicy": 4,
+        "aws:iam/role:Role": 5,
+        "aws:iam/rolePolicy:RolePolicy": 5,
         "aws:kms/alias:Alias": 1,
         "aws:kms/key:Key": 1,
         "aws:rds/instance:Instance": 1,
         "aws:rds/parameterGroup:ParameterGroup": 1,
         "aws:rds/subnetGroup:SubnetGroup": 1,
-        "aws:s3/bucket:Bucket": 2,
-        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
-        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 2,
-        "aws:s3/bucketPolicy:BucketPolicy": 2,
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
-        "aws:s3/bucketVersioning:BucketVersioning": 2,
+        "aws:s3/bucket:Bucket": 3,
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 3,
+        "aws:s3/bucketLogging:BucketLogging": 2,
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 3,
+        "aws:s3/bucketPolicy:BucketPolicy": 3,
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 3,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 3,
+        "aws:s3/bucketVersioning:BucketVersioning": 3,
         "aws:scheduler/schedule:Schedule": 1,
         "aws:secretsmanager/secret:Secret": 1,
         "aws:secretsmanager/secretVersion:SecretVersion": 1,
@@ -212,7 +216,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "docker-build:index:Image": 1,
         "pulumi:providers:aws": 1,
         "pulumi:providers:docker-build": 1,
-        "tricloud:aws:Bucket": 2,
+        "tricloud:aws:Bucket": 3,
         "tricloud:aws:DataKey": 1,
         "tricloud:aws:Database": 1,
         "tricloud:aws:Identities": 1,
@@ -246,20 +250,32 @@ VALUES: dict[str, dict[str, object]] = {
         "rds/instance:Instance warehouse deletionProtection": False,
         "rds/instance:Instance warehouse iamDatabaseAuthenticationEnabled": True,
         "rds/instance:Instance warehouse manageMasterUserPassword": True,
+        "rds/instance:Instance warehouse monitoringInterval": 60,
         "rds/instance:Instance warehouse multiAz": False,
+        "rds/instance:Instance warehouse performanceInsightsEnabled": True,
         "rds/instance:Instance warehouse publiclyAccessible": False,
         "rds/instance:Instance warehouse skipFinalSnapshot": True,
         "rds/instance:Instance warehouse storageEncrypted": True,
         "rds/parameterGroup:ParameterGroup warehouse parameters.0.name": "rds.force_ssl",
         "rds/parameterGroup:ParameterGroup warehouse parameters.0.value": "1",
+        "s3/bucket:Bucket access-logs forceDestroy": True,
         "s3/bucket:Bucket processed forceDestroy": True,
         "s3/bucket:Bucket raw forceDestroy": True,
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration access-logs rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration access-logs rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
+        "s3/bucketLogging:BucketLogging processed targetPrefix": "processed/",
+        "s3/bucketLogging:BucketLogging raw targetPrefix": "raw/",
+        "s3/bucketOwnershipControls:BucketOwnershipControls access-logs rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
         "s3/bucketOwnershipControls:BucketOwnershipControls processed rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
         "s3/bucketOwnershipControls:BucketOwnershipControls raw rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs blockPublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs blockPublicPolicy": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs ignorePublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs restrictPublicBuckets": True,  # noqa: E501
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicAcls": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicPolicy": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed ignorePublicAcls": True,
@@ -268,8 +284,10 @@ VALUES: dict[str, dict[str, object]] = {
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw blockPublicPolicy": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw ignorePublicAcls": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw restrictPublicBuckets": True,
+        "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration access-logs rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "AES256",  # noqa: E501
         "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration processed rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "AES256",  # noqa: E501
         "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration raw rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "AES256",  # noqa: E501
+        "s3/bucketVersioning:BucketVersioning access-logs versioningConfiguration.status": "Enabled",  # noqa: E501
         "s3/bucketVersioning:BucketVersioning processed versioningConfiguration.status": "Enabled",
         "s3/bucketVersioning:BucketVersioning raw versioningConfiguration.status": "Enabled",
         "secretsmanager/secret:Secret source-url recoveryWindowInDays": 7,
@@ -295,20 +313,32 @@ VALUES: dict[str, dict[str, object]] = {
         "rds/instance:Instance warehouse deletionProtection": True,
         "rds/instance:Instance warehouse iamDatabaseAuthenticationEnabled": True,
         "rds/instance:Instance warehouse manageMasterUserPassword": True,
+        "rds/instance:Instance warehouse monitoringInterval": 60,
         "rds/instance:Instance warehouse multiAz": True,
+        "rds/instance:Instance warehouse performanceInsightsEnabled": True,
         "rds/instance:Instance warehouse publiclyAccessible": False,
         "rds/instance:Instance warehouse skipFinalSnapshot": False,
         "rds/instance:Instance warehouse storageEncrypted": True,
         "rds/parameterGroup:ParameterGroup warehouse parameters.0.name": "rds.force_ssl",
         "rds/parameterGroup:ParameterGroup warehouse parameters.0.value": "1",
+        "s3/bucket:Bucket access-logs forceDestroy": False,
         "s3/bucket:Bucket processed forceDestroy": False,
         "s3/bucket:Bucket raw forceDestroy": False,
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration access-logs rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration access-logs rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
+        "s3/bucketLogging:BucketLogging processed targetPrefix": "processed/",
+        "s3/bucketLogging:BucketLogging raw targetPrefix": "raw/",
+        "s3/bucketOwnershipControls:BucketOwnershipControls access-logs rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
         "s3/bucketOwnershipControls:BucketOwnershipControls processed rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
         "s3/bucketOwnershipControls:BucketOwnershipControls raw rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs blockPublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs blockPublicPolicy": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs ignorePublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs restrictPublicBuckets": True,  # noqa: E501
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicAcls": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicPolicy": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed ignorePublicAcls": True,
@@ -317,8 +347,10 @@ VALUES: dict[str, dict[str, object]] = {
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw blockPublicPolicy": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw ignorePublicAcls": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw restrictPublicBuckets": True,
+        "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration access-logs rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "AES256",  # noqa: E501
         "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration processed rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "aws:kms",  # noqa: E501
         "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration raw rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "aws:kms",  # noqa: E501
+        "s3/bucketVersioning:BucketVersioning access-logs versioningConfiguration.status": "Enabled",  # noqa: E501
         "s3/bucketVersioning:BucketVersioning processed versioningConfiguration.status": "Enabled",
         "s3/bucketVersioning:BucketVersioning raw versioningConfiguration.status": "Enabled",
         "secretsmanager/secret:Secret source-url recoveryWindowInDays": 7,
@@ -344,20 +376,32 @@ VALUES: dict[str, dict[str, object]] = {
         "rds/instance:Instance warehouse deletionProtection": True,
         "rds/instance:Instance warehouse iamDatabaseAuthenticationEnabled": True,
         "rds/instance:Instance warehouse manageMasterUserPassword": True,
+        "rds/instance:Instance warehouse monitoringInterval": 60,
         "rds/instance:Instance warehouse multiAz": True,
+        "rds/instance:Instance warehouse performanceInsightsEnabled": True,
         "rds/instance:Instance warehouse publiclyAccessible": False,
         "rds/instance:Instance warehouse skipFinalSnapshot": False,
         "rds/instance:Instance warehouse storageEncrypted": True,
         "rds/parameterGroup:ParameterGroup warehouse parameters.0.name": "rds.force_ssl",
         "rds/parameterGroup:ParameterGroup warehouse parameters.0.value": "1",
+        "s3/bucket:Bucket access-logs forceDestroy": False,
         "s3/bucket:Bucket processed forceDestroy": False,
         "s3/bucket:Bucket raw forceDestroy": False,
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration access-logs rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
+        "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration access-logs rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration processed rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.abortIncompleteMultipartUpload.daysAfterInitiation": 7,  # noqa: E501
         "s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration raw rules.0.noncurrentVersionExpiration.noncurrentDays": 30,  # noqa: E501
+        "s3/bucketLogging:BucketLogging processed targetPrefix": "processed/",
+        "s3/bucketLogging:BucketLogging raw targetPrefix": "raw/",
+        "s3/bucketOwnershipControls:BucketOwnershipControls access-logs rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
         "s3/bucketOwnershipControls:BucketOwnershipControls processed rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
         "s3/bucketOwnershipControls:BucketOwnershipControls raw rule.objectOwnership": "BucketOwnerEnforced",  # noqa: E501
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs blockPublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs blockPublicPolicy": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs ignorePublicAcls": True,
+        "s3/bucketPublicAccessBlock:BucketPublicAccessBlock access-logs restrictPublicBuckets": True,  # noqa: E501
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicAcls": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed blockPublicPolicy": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock processed ignorePublicAcls": True,
@@ -366,8 +410,10 @@ VALUES: dict[str, dict[str, object]] = {
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw blockPublicPolicy": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw ignorePublicAcls": True,
         "s3/bucketPublicAccessBlock:BucketPublicAccessBlock raw restrictPublicBuckets": True,
+        "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration access-logs rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "AES256",  # noqa: E501
         "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration processed rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "aws:kms",  # noqa: E501
         "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration raw rules.0.applyServerSideEncryptionByDefault.sseAlgorithm": "aws:kms",  # noqa: E501
+        "s3/bucketVersioning:BucketVersioning access-logs versioningConfiguration.status": "Enabled",  # noqa: E501
         "s3/bucketVersioning:BucketVersioning processed versioningConfiguration.status": "Enabled",
         "s3/bucketVersioning:BucketVersioning raw versioningConfiguration.status": "Enabled",
         "secretsmanager/secret:Secret source-url recoveryWindowInDays": 7,

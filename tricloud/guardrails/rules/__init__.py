@@ -10,6 +10,7 @@ from tricloud.guardrails.rules import (
     public_database,
     public_storage,
     required_tags,
+    telemetry_encryption,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -21,6 +22,7 @@ RULES: tuple[Rule, ...] = (
     required_tags.RULE,
     data_protection.RULE,
     log_retention.RULE,
+    telemetry_encryption.RULE,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

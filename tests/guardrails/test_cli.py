@@ -32,7 +32,7 @@ def _bad_prod_aws(synth):
 def test_check_all_passes_on_the_repository(cached_synthesis, capsys):
     assert main(["check", "--all"]) == 0
     out = capsys.readouterr().out
-    assert out.count(" ok (8 rules") == len(list(STACKS_DIR.glob("Pulumi.*.yaml"))) == 7
+    assert out.count(" ok (9 rules") == len(list(STACKS_DIR.glob("Pulumi.*.yaml"))) == 7
 
 
 def test_check_of_a_bad_plan_file_lists_each_violation_and_exits_1(synth, tmp_path, capsys):

@@ -28,16 +28,16 @@ MAX_LOG_RETENTION_DAYS = 7  # the Enterprise edition keeps at most 7 days of WAL
 # arrive through COPY FROM STDIN, never in it), and only statements over 5 s are written.
 FLAGS: dict[str, str] = {
     "cloudsql.iam_authentication": "on",
-    "cloudsql.enable_pgaudit": "on",
-    "pgaudit.log": "ddl,role",  # schema and privilege changes; reads and writes would flood
-    "log_checkpoints": "on",
     "log_connections": "on",
     "log_disconnections": "on",
+    "log_min_duration_statement": "5000",  # statements slower than 5 s are logged
+    "log_checkpoints": "on",
     "log_hostname": "on",
     "log_lock_waits": "on",
     "log_min_messages": "error",
     "log_statement": "ddl",
-    "log_min_duration_statement": "5000",  # statements slower than 5 s are logged
+    "cloudsql.enable_pgaudit": "on",  # a restart of the instance when first turned on
+    "pgaudit.log": "ddl,role",  # schema and privilege changes; reads and writes would flood
 }
 
 

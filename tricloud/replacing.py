@@ -38,6 +38,9 @@ REPLACE_ON_CHANGE: dict[str, frozenset[str]] = {
     "gcp:storage/bucket:Bucket": frozenset({"name", "location"}),
     "gcp:sql/databaseInstance:DatabaseInstance": frozenset({"region"}),
     "gcp:compute/subnetwork:Subnetwork": frozenset({"network", "region"}),
+    # Artifact Registry takes its CMEK only at creation.
+    "gcp:artifactregistry/repository:Repository": frozenset(
+        {"repositoryId", "location", "format", "kmsKeyName"}),
     # An Azure resource's id contains its resource group (and its location is fixed at creation).
     "azure-native:*": frozenset({"location", "resourceGroupName"}),
 }

@@ -7,6 +7,11 @@ Docker credential store), so no registry password exists anywhere.
 ACR has no keep-the-newest-N policy of its own, so a scheduled ACR task runs ``acr purge`` (the
 registry's documented way) once a day: every image of the pipeline's repository but the newest
 ``images.keep`` is deleted, and so are untagged manifests.
+
+With a private link (prod) public network access is off and the registry is reached only through
+its private endpoint, which needs the Premium SKU (Basic and Standard have no private link);
+trusted Azure services keep the firewall bypass. The image push then has to run from a machine
+that resolves ``privatelink.azurecr.io`` inside the VNet (a runner in it or a peered network).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import pulumi
 from pulumi_azure_native import containerregistry
 
 from components.azure import names
+from components.azure.network import PrivateLink, private_endpoint
 from components.azure.scope import Scope
 from components.image import pipeline_image
 from components.naming import physical_name
@@ -32,6 +38,14 @@ PURGE_TIMEOUT_SECONDS = 3600
 class ImageRegistryArgs:
     keep_images: int  # the newest images always kept
     repository: str = REPOSITORY  # the image's path under the login server
+    private_link: PrivateLink | None = None  # set: Premium SKU and no public network access
+
+
+def registry_sku(prod: bool, private: bool) -> str:
+    """Premium when the registry needs a private endpoint; Standard in prod; Basic in dev."""
+    if private:
+        return "Premium"
+    return "Standard" if prod else "Basic"
 
 
 def purge_task(repository: str, keep_images: int) -> str:
@@ -62,9 +76,15 @@ class ImageRegistry(pulumi.ComponentResource):
             "registry", resource_group_name=scope.resource_group_name, location=scope.location,
             registry_name=physical_name(names.CONTAINER_REGISTRY, "tricloud", ctx.stack,
                                         unique_for=ctx.stack),
-            sku=containerregistry.SkuArgs(name="Standard" if ctx.is_prod else "Basic"),
+            sku=containerregistry.SkuArgs(
+                name=registry_sku(ctx.is_prod, args.private_link is not None)),
             admin_user_enabled=False, anonymous_pull_enabled=False,
+            public_network_access="Disabled" if args.private_link else "Enabled",
+            network_rule_bypass_options="AzureServices",
             tags=scope.tags, opts=scope.child(self))
+        if args.private_link:
+            private_endpoint("registry", registry.id, ("registry",), args.private_link, scope,
+                             self)
         containerregistry.Task(
             "purge-images", resource_group_name=scope.resource_group_name,
             location=scope.location, registry_name=registry.name, status="Enabled",

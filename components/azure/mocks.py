@@ -28,6 +28,11 @@ _ARM_PATHS: dict[str, tuple[str, str]] = {
     "network:NatGateway": ("Microsoft.Network/natGateways/{name}", "natGatewayName"),
     "network:PublicIPAddress": ("Microsoft.Network/publicIPAddresses/{name}",
                                 "publicIpAddressName"),
+    "network:PrivateEndpoint": ("Microsoft.Network/privateEndpoints/{name}",
+                                "privateEndpointName"),
+    "network:PrivateDnsZoneGroup": (
+        "Microsoft.Network/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{name}",
+        "privateDnsZoneGroupName"),
     "privatedns:PrivateZone": ("Microsoft.Network/privateDnsZones/{name}", "privateZoneName"),
     "privatedns:VirtualNetworkLink": (
         "Microsoft.Network/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{name}",

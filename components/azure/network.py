@@ -3,6 +3,12 @@
 Nothing in the platform has a public endpoint: the database is reached only through the
 delegated subnet and its private DNS zone, and the job runs in the apps subnet. Service endpoints
 on the apps subnet let the storage account and Key Vault firewalls admit exactly this subnet.
+
+With ``private_endpoints`` (prod), the storage account, Key Vault and registry turn public network
+access off and are reached through private endpoints in an ``endpoints`` subnet; their
+``privatelink`` DNS zones are linked to the VNet, so the job (VNet-integrated) resolves the usual
+host names to the endpoints' private addresses. The subnet is reserved in every environment so
+turning the option on moves no other subnet.
 """
 
 from __future__ import annotations
@@ -20,18 +26,61 @@ from config.enums import NatMode
 # Container Apps workload-profile environments need at least a /27; a /23 leaves room to scale
 # out. PostgreSQL Flexible Server needs a dedicated delegated subnet; a /24 holds HA standbys and
 # read replicas.
-SUBNETS = (SubnetRequest("apps", 23), SubnetRequest("database", 24))
+# Private endpoints take one address each; a /27 leaves room for a few more services.
+SUBNETS = (SubnetRequest("apps", 23), SubnetRequest("database", 24),
+           SubnetRequest("endpoints", 27))
 APPS_DELEGATION = "Microsoft.App/environments"
 DATABASE_DELEGATION = "Microsoft.DBforPostgreSQL/flexibleServers"
 APPS_SERVICE_ENDPOINTS = ("Microsoft.Storage", "Microsoft.KeyVault")
 # Flexible Server requires its private zone to end in this suffix.
 POSTGRES_ZONE_SUFFIX = "private.postgres.database.azure.com"
+# Private link sub-resource (group id) -> the DNS zone Azure resolves it in. ``dfs`` is the Data
+# Lake endpoint the pipeline's abfs:// URIs name, beside ``blob``.
+PRIVATE_ZONES: dict[str, str] = {
+    "blob": "privatelink.blob.core.windows.net",
+    "dfs": "privatelink.dfs.core.windows.net",
+    "vault": "privatelink.vaultcore.azure.net",
+    "registry": "privatelink.azurecr.io",
+}
 
 
 @dataclass(frozen=True)
 class NetworkArgs:
     cidr: IPv4Network
     nat: NatMode
+    private_endpoints: bool = False  # storage, vault and registry reached only privately
+
+
+@dataclass(frozen=True)
+class PrivateLink:
+    """Where a service's private endpoint goes: the endpoints subnet and the zone per group id."""
+
+    subnet_id: pulumi.Input[str]
+    zone_ids: dict[str, pulumi.Output[str]]
+
+
+def private_endpoint(name: str, target_id: pulumi.Input[str], groups: tuple[str, ...],
+                     link: PrivateLink, scope: Scope,
+                     parent: pulumi.Resource) -> list[network.PrivateEndpoint]:
+    """One endpoint per group id of ``target_id`` in the endpoints subnet, each registering its
+    address in its private DNS zone (the zone group), so no DNS record is written by hand."""
+    endpoints = []
+    for group in groups:
+        endpoint = network.PrivateEndpoint(
+            f"{name}-{group}", resource_group_name=scope.resource_group_name,
+            location=scope.location, subnet=network.SubnetArgs(id=link.subnet_id),
+            private_link_service_connections=[network.PrivateLinkServiceConnectionArgs(
+                name=f"{name}-{group}", private_link_service_id=target_id,
+                group_ids=[group])],
+            tags=scope.tags, opts=scope.child(parent))
+        network.PrivateDnsZoneGroup(
+            f"{name}-{group}", resource_group_name=scope.resource_group_name,
+            private_endpoint_name=endpoint.name, private_dns_zone_group_name="default",
+            private_dns_zone_configs=[network.PrivateDnsZoneConfigArgs(
+                name=group, private_dns_zone_id=link.zone_ids[group])],
+            opts=scope.child(parent))
+        endpoints.append(endpoint)
+    return endpoints
 
 
 def deny_internet_inbound() -> network.SecurityRuleArgs:
@@ -50,6 +99,8 @@ class Network(pulumi.ComponentResource):
     apps_subnet_id: pulumi.Output[str]
     database_subnet_id: pulumi.Output[str]
     postgres_dns_zone_id: pulumi.Output[str]
+    # Where private endpoints go (``private_endpoints``); None keeps the firewall rules.
+    private_link: PrivateLink | None
     # The job's fixed egress address, for the source database's allow-list ("" without NAT).
     egress_ip: pulumi.Output[str]
 
@@ -100,6 +151,8 @@ class Network(pulumi.ComponentResource):
             virtual_network=privatedns.SubResourceArgs(id=vnet.id),
             tags=scope.tags, opts=scope.child(self))
 
+        self.private_link = (self._private_link(scope, vnet, plan["endpoints"], database)
+                             if args.private_endpoints else None)
         self.egress_ip = (self._egress_ip.ip_address.apply(lambda ip: ip or "")
                           if egress else pulumi.Output.from_input(""))
         self.vnet_id = vnet.id
@@ -112,6 +165,33 @@ class Network(pulumi.ComponentResource):
             "database_subnet_id": self.database_subnet_id,
             "postgres_dns_zone_id": self.postgres_dns_zone_id, "egress_ip": self.egress_ip,
         })
+
+    def _private_link(self, scope: Scope, vnet: network.VirtualNetwork, cidr: IPv4Network,
+                      after: network.Subnet) -> PrivateLink:
+        """The endpoints subnet (behind its own NSG) and the privatelink zones on the VNet."""
+        rg = scope.resource_group_name
+        group = network.NetworkSecurityGroup(
+            "endpoints-nsg", resource_group_name=rg, location=scope.location,
+            security_rules=[deny_internet_inbound()], tags=scope.tags, opts=scope.child(self))
+        subnet = network.Subnet(
+            "endpoints", resource_group_name=rg, virtual_network_name=vnet.name,
+            address_prefix=str(cidr),
+            network_security_group=network.NetworkSecurityGroupArgs(id=group.id),
+            # NSG rules apply to the endpoints too, not only to ordinary NICs.
+            private_endpoint_network_policies="Enabled", default_outbound_access=False,
+            opts=scope.child(self, depends_on=[after]))
+        zone_ids: dict[str, pulumi.Output[str]] = {}
+        for group_id, zone_name in PRIVATE_ZONES.items():
+            zone = privatedns.PrivateZone(
+                f"{group_id}-dns", resource_group_name=rg, location="global",
+                private_zone_name=zone_name, tags=scope.tags, opts=scope.child(self))
+            link = privatedns.VirtualNetworkLink(
+                f"{group_id}-dns-link", resource_group_name=rg, location="global",
+                private_zone_name=zone.name, registration_enabled=False,
+                virtual_network=privatedns.SubResourceArgs(id=vnet.id),
+                tags=scope.tags, opts=scope.child(self))
+            zone_ids[group_id] = pulumi.Output.all(zone.id, link.id).apply(lambda ids: ids[0])
+        return PrivateLink(subnet_id=subnet.id, zone_ids=zone_ids)
 
     def _nat_gateway(self, scope: Scope, mode: NatMode) -> network.NatGateway | None:
         """Egress for the job (it reads the external OLTP source) through a fixed public IP.

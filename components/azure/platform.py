@@ -51,9 +51,10 @@ class Platform(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         net = Network("network", NetworkArgs(
-            ctx.platform.network.cidr, ctx.platform.network.nat), scope, child)
-        lake = Storage("storage", StorageArgs(ctx.platform.storage, net.apps_subnet_id), scope,
-                       child)
+            ctx.platform.network.cidr, ctx.platform.network.nat,
+            private_endpoints=ctx.is_prod), scope, child)
+        lake = Storage("storage", StorageArgs(
+            ctx.platform.storage, net.apps_subnet_id, net.private_link), scope, child)
         db = Database("database", DatabaseArgs(
             net.database_subnet_id, net.postgres_dns_zone_id), scope, child)
         # The vault holds one secret per secret variable of the contract, named after it.
@@ -62,9 +63,10 @@ class Platform(pulumi.ComponentResource):
         vault_names = {v.output: vault_secret_name(v.name) for v in secret_variables("azure")}
         vault = Secrets("secrets", SecretsArgs(
             net.apps_subnet_id,
-            {name: secret_values[output] for output, name in vault_names.items()}), scope, child)
+            {name: secret_values[output] for output, name in vault_names.items()},
+            net.private_link), scope, child)
         registry = ImageRegistry("registry", ImageRegistryArgs(
-            keep_images=ctx.platform.images.keep), scope, child)
+            keep_images=ctx.platform.images.keep, private_link=net.private_link), scope, child)
         identity = Identities("identity", IdentitiesArgs(
             lake.container_ids, vault.vault_id, registry.registry_id), scope, child)
         data = JobData(

@@ -4,6 +4,10 @@ RBAC authorisation (no access policies to drift), soft delete and purge protecti
 secret or vault can be recovered and not purged early), and a firewall that admits only the
 stack's apps subnet. Pulumi writes secrets through the ARM control plane, so the data-plane
 firewall does not lock the deployer out.
+
+With a private link (prod) public network access is off and the vault is reached only through
+its private endpoint; trusted Azure services (Container Apps resolving the job's Key Vault
+references) keep the firewall bypass.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pulumi
 from pulumi_azure_native import keyvault
 
 from components.azure import names
+from components.azure.network import PrivateLink, private_endpoint
 from components.azure.scope import Scope
 from components.naming import physical_name
 
@@ -29,6 +34,7 @@ class SecretsArgs:
     apps_subnet_id: pulumi.Input[str]
     # Key Vault secret name -> its value (a Pulumi secret).
     values: Mapping[str, pulumi.Input[str]]
+    private_link: PrivateLink | None = None  # set: no public network access at all
 
 
 class Secrets(pulumi.ComponentResource):
@@ -57,12 +63,14 @@ class Secrets(pulumi.ComponentResource):
                 enable_purge_protection=True,
                 enabled_for_deployment=False, enabled_for_disk_encryption=False,
                 enabled_for_template_deployment=False,
-                public_network_access="Enabled",
+                public_network_access="Disabled" if args.private_link else "Enabled",
                 network_acls=keyvault.NetworkRuleSetArgs(
                     default_action="Deny", bypass="AzureServices",
-                    virtual_network_rules=[keyvault.VirtualNetworkRuleArgs(
-                        id=args.apps_subnet_id)])),
+                    virtual_network_rules=[] if args.private_link else [
+                        keyvault.VirtualNetworkRuleArgs(id=args.apps_subnet_id)])),
             tags=scope.tags, opts=scope.data(self))
+        if args.private_link:
+            private_endpoint("vault", vault.id, ("vault",), args.private_link, scope, self)
         secrets = {
             secret_name: keyvault.Secret(
                 secret_name, resource_group_name=rg, vault_name=vault.name,

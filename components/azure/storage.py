@@ -6,6 +6,9 @@ overwrite or a delete recoverable for the stack's recovery window. A management 
 previous version once it is ``storage.noncurrent_version_days`` old, so versioning does not keep
 (and bill) every overwritten object forever; uncommitted blocks of an unfinished upload need no
 rule, Azure discards them after 7 days.
+
+With a private link (prod) public network access is off and the account is reached only through
+its ``blob`` and ``dfs`` private endpoints; without one (dev) the firewall admits the apps subnet.
 """
 
 from __future__ import annotations
@@ -16,17 +19,20 @@ import pulumi
 from pulumi_azure_native import authorization, storage
 
 from components.azure import names
+from components.azure.network import PrivateLink, private_endpoint
 from components.azure.scope import Scope
 from components.naming import physical_name
 from config.schema import StorageConfig
 
 ZONES = ("raw", "processed")
+PRIVATE_GROUPS = ("blob", "dfs")  # the blob API and the Data Lake API the abfs:// URIs use
 
 
 @dataclass(frozen=True)
 class StorageArgs:
     retention: StorageConfig  # how long previous versions are kept
     apps_subnet_id: pulumi.Input[str]
+    private_link: PrivateLink | None = None  # set: no public network access at all
 
 
 def abfs_uri(container: str, account: str) -> str:
@@ -57,11 +63,12 @@ class Storage(pulumi.ComponentResource):
             enable_https_traffic_only=True, minimum_tls_version="TLS1_2",
             allow_blob_public_access=False, allow_shared_key_access=False,
             default_to_o_auth_authentication=True, allow_cross_tenant_replication=False,
-            public_network_access="Enabled",
+            public_network_access="Disabled" if args.private_link else "Enabled",
             network_rule_set=storage.NetworkRuleSetArgs(
                 default_action="Deny", bypass="AzureServices",
-                virtual_network_rules=[storage.VirtualNetworkRuleArgs(
-                    virtual_network_resource_id=args.apps_subnet_id, action="Allow")]),
+                virtual_network_rules=[] if args.private_link else [
+                    storage.VirtualNetworkRuleArgs(
+                        virtual_network_resource_id=args.apps_subnet_id, action="Allow")]),
             encryption=storage.EncryptionArgs(
                 key_source="Microsoft.Storage", require_infrastructure_encryption=True,
                 services=storage.EncryptionServicesArgs(
@@ -95,6 +102,8 @@ class Storage(pulumi.ComponentResource):
                 public_access="None", opts=scope.data(self, depends_on=[service]))
             for zone in ZONES
         }
+        if args.private_link:
+            private_endpoint("lake", account.id, PRIVATE_GROUPS, args.private_link, scope, self)
         if ctx.protect_data:
             authorization.ManagementLockByScope(
                 "lake-lock", scope=account.id, level="CanNotDelete",

@@ -1,4 +1,8 @@
-"""A customer-managed key for the buckets (prod): the stack, not Google, controls the key.
+"""The stack's customer-managed key (prod): the stack, not Google, controls the key.
+
+It encrypts the buckets and the image repository; each service agent that uses it is granted
+encrypter/decrypter on this one key (the GCS agent here, the Artifact Registry agent by the
+registry), never a project-wide KMS role.
 
 The key ring and key are auto-named: key rings can never be deleted on GCP, so a fixed name
 would make a destroyed-and-recreated stack fail on an existing ring.

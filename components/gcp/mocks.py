@@ -78,6 +78,7 @@ class MockResponder:
                 "id": f"projects/{p}/locations/{r}/repositories/{i['repositoryId']}",
                 "name": i["repositoryId"],
                 "registryUri": f"{r}-docker.pkg.dev/{p}/{i['repositoryId']}"},
+            "gcp:projects/serviceIdentity:ServiceIdentity": self._service_identity,
             "docker-build:index:Image": self._image,
             "gcp:cloudrunv2/job:Job": lambda n, _: {
                 "id": f"projects/{p}/locations/{r}/jobs/{n}", "name": n, "location": r,
@@ -103,6 +104,13 @@ class MockResponder:
         return {"id": f"projects/{self.project}/serviceAccounts/{email}", "email": email,
                 "member": f"serviceAccount:{email}", "uniqueId": _digits(email, 21),
                 "name": f"projects/{self.project}/serviceAccounts/{email}"}
+
+    def _service_identity(self, _: str, inputs: Inputs) -> dict[str, Any]:
+        """A Google service agent: ``service-<number>@gcp-sa-<service>.iam...``."""
+        service = str(inputs["service"]).split(".", 1)[0]
+        email = f"service-{self.project_number}@gcp-sa-{service}.iam.gserviceaccount.com"
+        return {"id": f"projects/{self.project}/services/{inputs['service']}",
+                "email": email, "member": f"serviceAccount:{email}"}
 
     def _sql_instance(self, name: str, _: Inputs) -> dict[str, Any]:
         from components.gcp.network import PRIVATE_SERVICES, address_plan

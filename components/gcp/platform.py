@@ -58,8 +58,8 @@ class Platform(pulumi.ComponentResource):
         network = Network("network", NetworkArgs(cidr=cfg.network.cidr, nat=cfg.network.nat),
                           scope, opts=mine)
         storage = Storage("storage", StorageArgs(
-            customer_managed_key=ctx.is_prod, retention=cfg.storage), scope,
-                          opts=mine)
+            customer_managed_key=ctx.is_prod, retention=cfg.storage,
+            log_retention_days=cfg.monitoring.log_retention_days), scope, opts=mine)
         database = Database("database", DatabaseArgs(
             config=cfg.database, network_id=network.network.id,
             private_services=network.private_services), scope, opts=mine)
@@ -68,8 +68,9 @@ class Platform(pulumi.ComponentResource):
             warehouse_password=database.password), scope, opts=mine)
         identities = Identities("identities", IdentitiesArgs(
             buckets=storage.buckets, secrets=secrets.secrets), scope, opts=mine)
-        images = ImageRegistry("images", ImageRegistryArgs(keep_images=cfg.images.keep), scope,
-                               opts=mine)
+        images = ImageRegistry("images", ImageRegistryArgs(
+            keep_images=cfg.images.keep, kms_key=storage.key.key if storage.key else None),
+            scope, opts=mine)
 
         data = JobData(
             raw_storage_uri=storage.uris["raw"], processed_storage_uri=storage.uris["processed"],

@@ -87,7 +87,7 @@ def test_the_pack_is_silent_on_every_stack(synth, monkeypatch, stack):
 
 
 def test_the_pack_reports_a_public_database_on_its_resource(synth, monkeypatch):
-    plan = synth("prod-gcp")
+    plan = synth("dev-gcp")  # in prod public-data-service reports it as well
     sql = first(plan, "gcp:sql/databaseInstance:DatabaseInstance")
     bad = swapped(plan, edited(sql, settings__ipConfiguration__ipv4Enabled=True))
     [(policy, message, urn)] = _run(bad, monkeypatch)
@@ -150,7 +150,9 @@ def test_the_pack_serves_the_rules_over_the_analyzer_protocol(synth):
             engine_provider = analyzer_pb2.AnalyzerProviderResource(
                 type=provider.type, properties=_struct(provider.inputs), urn=provider.urn,
                 name=provider.name)
-            for public, expected in ((False, []), (True, ["public-database"])):
+            # In prod a public RDS also breaks public-data-service.
+            for public, expected in ((False, []),
+                                     (True, ["public-database", "public-data-service"])):
                 bad = edited(rds, publiclyAccessible=public)
                 answer = stub.Analyze(analyzer_pb2.AnalyzeRequest(
                     type=bad.type, properties=_struct(bad.inputs), urn=bad.urn, name=bad.name,

@@ -35,7 +35,8 @@ CASES: list[tuple[str, str, str, str | None, Break]] = [
      lambda r: edited(r, member="allUsers")),
     ("public-storage", "prod-azure", "azure-native:storage:StorageAccount", None,
      lambda r: edited(r, allowBlobPublicAccess=True)),
-    ("public-storage", "prod-azure", "azure-native:storage:StorageAccount", None,
+    # dev: prod turns public network access off, so its network rules no longer matter.
+    ("public-storage", "dev-azure", "azure-native:storage:StorageAccount", None,
      lambda r: edited(r, networkRuleSet__defaultAction="Allow")),
     ("public-storage", "prod-azure", "azure-native:storage:BlobContainer", "raw",
      lambda r: edited(r, publicAccess="Blob")),
@@ -49,11 +50,12 @@ CASES: list[tuple[str, str, str, str | None, Break]] = [
      lambda r: edited(r, enableHttpsTrafficOnly=False)),
     ("unencrypted-data", "dev-azure", "azure-native:dbforpostgresql:Configuration", None,
      lambda r: edited(r, value="off")),
-    ("public-database", "prod-aws", "aws:rds/instance:Instance", None,
+    # dev stacks: in prod a public database also breaks public-data-service.
+    ("public-database", "dev-aws", "aws:rds/instance:Instance", None,
      lambda r: edited(r, publiclyAccessible=True)),
     ("public-database", "dev-gcp", "gcp:sql/databaseInstance:DatabaseInstance", None,
      lambda r: edited(r, settings__ipConfiguration__ipv4Enabled=True)),
-    ("public-database", "prod-azure", "azure-native:dbforpostgresql:Server", None,
+    ("public-database", "dev-azure", "azure-native:dbforpostgresql:Server", None,
      lambda r: edited(r, network__publicNetworkAccess="Enabled")),
     ("open-ingress", "prod-aws", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
      None, lambda r: edited(r, cidrIpv4="0.0.0.0/0", referencedSecurityGroupId=DELETE)),
@@ -101,6 +103,16 @@ CASES: list[tuple[str, str, str, str | None, Break]] = [
      lambda r: edited(r, opts={"protect": False, "retain_on_delete": False})),
     ("unprotected-data-store", "prod-azure", "azure-native:storage:StorageAccount", None,
      lambda r: edited(r, opts={"protect": False})),
+    ("public-data-service", "prod-aws", "aws:rds/instance:Instance", None,
+     lambda r: edited(r, dbSubnetGroupName=DELETE)),
+    ("public-data-service", "prod-gcp", "gcp:sql/databaseInstance:DatabaseInstance", None,
+     lambda r: edited(r, settings__ipConfiguration__privateNetwork=DELETE)),
+    ("public-data-service", "prod-azure", "azure-native:storage:StorageAccount", None,
+     lambda r: edited(r, publicNetworkAccess="Enabled")),
+    ("public-data-service", "prod-azure", "azure-native:keyvault:Vault", None,
+     lambda r: edited(r, properties__publicNetworkAccess="Enabled")),
+    ("public-data-service", "prod-azure", "azure-native:containerregistry:Registry", None,
+     lambda r: edited(r, publicNetworkAccess="Enabled")),
     ("short-log-retention", "prod-aws", "aws:cloudwatch/logGroup:LogGroup", None,
      lambda r: edited(r, retentionInDays=30)),
     ("short-log-retention", "dev-aws", "aws:cloudwatch/logGroup:LogGroup", None,
@@ -150,7 +162,7 @@ def _cloud(stack: str) -> str:
 
 
 def test_rule_metadata_is_complete():
-    assert len({r.id for r in RULES}) == len(RULES) == 9
+    assert len({r.id for r in RULES}) == len(RULES) == 10
     for rule in RULES:
         assert rule.title and isinstance(rule.severity, Severity)
         assert set(rule.fixes) == set(rule.clouds), rule.id
@@ -197,6 +209,15 @@ def test_dev_data_stores_need_no_protection_and_deny_rules_may_name_anywhere(syn
     assert check_plan(swapped(dev, edited(bucket, forceDestroy=True))) == []
     deny_all = first(synth("prod-gcp"), "gcp:compute/firewall:Firewall")
     assert deny_all.inputs["sourceRanges"] == ["0.0.0.0/0"] and deny_all.inputs["denies"]
+
+
+def test_dev_data_services_may_keep_firewall_rules(synth):
+    dev = synth("dev-azure")
+    for type_ in ("azure-native:storage:StorageAccount", "azure-native:containerregistry:Registry"):
+        assert first(dev, type_, None).inputs["publicNetworkAccess"] == "Enabled"
+    assert first(dev, "azure-native:keyvault:Vault", None).inputs["properties"][
+        "publicNetworkAccess"] == "Enabled"
+    assert [v for v in check_plan(dev) if v.rule_id == "public-data-service"] == []
 
 
 def test_a_wildcard_resource_is_not_a_wildcard_action(synth):

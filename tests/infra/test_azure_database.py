@@ -24,7 +24,8 @@ def test_server_has_no_public_access_and_no_firewall_rules(plan):
 def test_server_is_vnet_integrated_through_the_delegated_subnet_and_private_zone(plan):
     network = server(plan)["network"]
     assert network["delegatedSubnetResourceId"] == arm_id(plan, f"{AZ}:network:Subnet", "database")
-    assert network["privateDnsZoneArmResourceId"] == arm_id(plan, f"{AZ}:privatedns:PrivateZone")
+    assert network["privateDnsZoneArmResourceId"] == arm_id(
+        plan, f"{AZ}:privatedns:PrivateZone", "postgres-dns")
 
 
 def test_server_runs_a_current_major_version(plan):

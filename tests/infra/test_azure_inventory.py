@@ -21,7 +21,7 @@ PINNED: dict[str, tuple[str, ...]] = {
     "azure-native:storage:StorageAccount": (
         "enableHttpsTrafficOnly", "minimumTlsVersion", "allowBlobPublicAccess",
         "allowSharedKeyAccess", "allowCrossTenantReplication", "networkRuleSet.defaultAction",
-        "encryption.requireInfrastructureEncryption", "sku.name"),
+        "encryption.requireInfrastructureEncryption", "sku.name", "publicNetworkAccess"),
     "azure-native:storage:BlobServiceProperties": (
         "isVersioningEnabled", "deleteRetentionPolicy.days", "containerDeleteRetentionPolicy.days"),
     "azure-native:storage:BlobContainer": ("publicAccess",),
@@ -29,12 +29,15 @@ PINNED: dict[str, tuple[str, ...]] = {
         "policy.rules.0.definition.actions.version.delete.daysAfterCreationGreaterThan",),
     "azure-native:keyvault:Vault": (
         "properties.enableRbacAuthorization", "properties.enablePurgeProtection",
-        "properties.softDeleteRetentionInDays", "properties.networkAcls.defaultAction"),
+        "properties.softDeleteRetentionInDays", "properties.networkAcls.defaultAction",
+        "properties.publicNetworkAccess"),
     "azure-native:dbforpostgresql:Server": (
         "network.publicNetworkAccess", "backup.backupRetentionDays", "backup.geoRedundantBackup",
         "highAvailability.mode"),
     "azure-native:dbforpostgresql:Configuration": ("value",),
-    "azure-native:containerregistry:Registry": ("adminUserEnabled", "anonymousPullEnabled"),
+    "azure-native:containerregistry:Registry": (
+        "adminUserEnabled", "anonymousPullEnabled", "publicNetworkAccess", "sku.name"),
+    "azure-native:network:Subnet": ("privateEndpointNetworkPolicies",),
     "azure-native:operationalinsights:Workspace": ("retentionInDays",),
     "azure-native:authorization:ManagementLockByScope": ("level",),
 }
@@ -99,13 +102,15 @@ EXPECTED: dict[str, dict[str, int]] = {
         "azure-native:monitor:ActionGroup": 1,
         "azure-native:monitor:ScheduledQueryRule": 1,
         "azure-native:network:NatGateway": 1,
-        "azure-native:network:NetworkSecurityGroup": 2,
+        "azure-native:network:NetworkSecurityGroup": 3,
+        "azure-native:network:PrivateDnsZoneGroup": 4,
+        "azure-native:network:PrivateEndpoint": 4,
         "azure-native:network:PublicIPAddress": 1,
-        "azure-native:network:Subnet": 2,
+        "azure-native:network:Subnet": 3,
         "azure-native:network:VirtualNetwork": 1,
         "azure-native:operationalinsights:Workspace": 1,
-        "azure-native:privatedns:PrivateZone": 1,
-        "azure-native:privatedns:VirtualNetworkLink": 1,
+        "azure-native:privatedns:PrivateZone": 5,
+        "azure-native:privatedns:VirtualNetworkLink": 5,
         "azure-native:resources:ResourceGroup": 1,
         "azure-native:storage:BlobContainer": 2,
         "azure-native:storage:BlobServiceProperties": 1,
@@ -134,6 +139,8 @@ VALUES: dict[str, dict[str, object]] = {
     "dev-azure": {
         "containerregistry:Registry registry adminUserEnabled": False,
         "containerregistry:Registry registry anonymousPullEnabled": False,
+        "containerregistry:Registry registry publicNetworkAccess": "Enabled",
+        "containerregistry:Registry registry sku.name": "Basic",
         "dbforpostgresql:Configuration require-secure-transport value": "on",
         "dbforpostgresql:Configuration ssl-min-protocol-version value": "TLSv1.2",
         "dbforpostgresql:Server dev-azure-warehouse backup.backupRetentionDays": 7,
@@ -143,7 +150,10 @@ VALUES: dict[str, dict[str, object]] = {
         "keyvault:Vault vault properties.enablePurgeProtection": True,
         "keyvault:Vault vault properties.enableRbacAuthorization": True,
         "keyvault:Vault vault properties.networkAcls.defaultAction": "Deny",
+        "keyvault:Vault vault properties.publicNetworkAccess": "Enabled",
         "keyvault:Vault vault properties.softDeleteRetentionInDays": 7,
+        "network:Subnet apps privateEndpointNetworkPolicies": "Disabled",
+        "network:Subnet database privateEndpointNetworkPolicies": "Disabled",
         "operationalinsights:Workspace logs retentionInDays": 14,
         "storage:BlobContainer processed publicAccess": "None",
         "storage:BlobContainer raw publicAccess": "None",
@@ -158,6 +168,7 @@ VALUES: dict[str, dict[str, object]] = {
         "storage:StorageAccount lake encryption.requireInfrastructureEncryption": True,
         "storage:StorageAccount lake minimumTlsVersion": "TLS1_2",
         "storage:StorageAccount lake networkRuleSet.defaultAction": "Deny",
+        "storage:StorageAccount lake publicNetworkAccess": "Enabled",
         "storage:StorageAccount lake sku.name": "Standard_LRS",
     },
     "prod-azure": {
@@ -165,6 +176,8 @@ VALUES: dict[str, dict[str, object]] = {
         "authorization:ManagementLockByScope warehouse-lock level": "CanNotDelete",
         "containerregistry:Registry registry adminUserEnabled": False,
         "containerregistry:Registry registry anonymousPullEnabled": False,
+        "containerregistry:Registry registry publicNetworkAccess": "Disabled",
+        "containerregistry:Registry registry sku.name": "Premium",
         "dbforpostgresql:Configuration require-secure-transport value": "on",
         "dbforpostgresql:Configuration ssl-min-protocol-version value": "TLSv1.2",
         "dbforpostgresql:Server prod-azure-warehouse backup.backupRetentionDays": 30,
@@ -174,7 +187,11 @@ VALUES: dict[str, dict[str, object]] = {
         "keyvault:Vault vault properties.enablePurgeProtection": True,
         "keyvault:Vault vault properties.enableRbacAuthorization": True,
         "keyvault:Vault vault properties.networkAcls.defaultAction": "Deny",
+        "keyvault:Vault vault properties.publicNetworkAccess": "Disabled",
         "keyvault:Vault vault properties.softDeleteRetentionInDays": 90,
+        "network:Subnet apps privateEndpointNetworkPolicies": "Disabled",
+        "network:Subnet database privateEndpointNetworkPolicies": "Disabled",
+        "network:Subnet endpoints privateEndpointNetworkPolicies": "Enabled",
         "operationalinsights:Workspace logs retentionInDays": 90,
         "storage:BlobContainer processed publicAccess": "None",
         "storage:BlobContainer raw publicAccess": "None",
@@ -189,6 +206,7 @@ VALUES: dict[str, dict[str, object]] = {
         "storage:StorageAccount lake encryption.requireInfrastructureEncryption": True,
         "storage:StorageAccount lake minimumTlsVersion": "TLS1_2",
         "storage:StorageAccount lake networkRuleSet.defaultAction": "Deny",
+        "storage:StorageAccount lake publicNetworkAccess": "Disabled",
         "storage:StorageAccount lake sku.name": "Standard_ZRS",
     },
 }
@@ -205,11 +223,19 @@ def test_security_relevant_values_match_the_checked_in_table(synth, stack):
     assert_values(synth(stack), VALUES, PINNED, __name__)
 
 
-def test_prod_differs_from_dev_only_by_the_delete_locks():
+def test_prod_differs_from_dev_only_by_the_delete_locks_and_private_access():
     dev, prod = EXPECTED["dev-azure"], EXPECTED["prod-azure"]
     diff = {t: prod.get(t, 0) - dev.get(t, 0) for t in {*dev, *prod}}
+    # Private access: the endpoints subnet and its NSG, four privatelink zones linked to the
+    # VNet, one endpoint (and DNS zone group) each for blob, dfs, vault and registry.
     assert {t: n for t, n in diff.items() if n} == {
-        "azure-native:authorization:ManagementLockByScope": 2}
+        "azure-native:authorization:ManagementLockByScope": 2,
+        "azure-native:network:Subnet": 1,
+        "azure-native:network:NetworkSecurityGroup": 1,
+        "azure-native:privatedns:PrivateZone": 4,
+        "azure-native:privatedns:VirtualNetworkLink": 4,
+        "azure-native:network:PrivateEndpoint": 4,
+        "azure-native:network:PrivateDnsZoneGroup": 4}
 
 
 if __name__ == "__main__":

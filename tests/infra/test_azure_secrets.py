@@ -31,9 +31,18 @@ def test_vault_has_soft_delete_and_purge_protection(plan):
 def test_vault_network_access_is_denied_by_default(plan):
     acls = vault(plan)["networkAcls"]
     assert acls["defaultAction"] == "Deny"
-    assert [r["id"] for r in acls["virtualNetworkRules"]] == [
-        arm_id(plan, f"{AZ}:network:Subnet", "apps")]
     assert not acls.get("ipRules")
+
+
+def test_vault_is_private_in_prod_and_firewalled_to_the_apps_subnet_in_dev(plan):
+    properties, acls = vault(plan), vault(plan)["networkAcls"]
+    if plan.environment == "prod":
+        assert properties["publicNetworkAccess"] == "Disabled"
+        assert not acls.get("virtualNetworkRules")
+    else:
+        assert properties["publicNetworkAccess"] == "Enabled"
+        assert [r["id"] for r in acls["virtualNetworkRules"]] == [
+            arm_id(plan, f"{AZ}:network:Subnet", "apps")]
 
 
 def test_vault_holds_exactly_the_contracts_secrets_as_secrets(plan):

@@ -31,12 +31,18 @@ def test_shared_key_access_is_off(plan):
     assert inputs["defaultToOAuthAuthentication"] is True
 
 
-def test_network_access_is_restricted_to_the_apps_subnet(plan):
-    rules = plan.one(ACCOUNT).inputs["networkRuleSet"]
+def test_network_access_is_private_in_prod_and_the_apps_subnet_only_in_dev(plan):
+    inputs = account(plan)
+    rules = inputs["networkRuleSet"]
     assert rules["defaultAction"] == "Deny"
-    assert [r["virtualNetworkResourceId"] for r in rules["virtualNetworkRules"]] == [
-        arm_id(plan, f"{AZ}:network:Subnet", "apps")]
     assert not rules.get("ipRules")
+    if plan.environment == "prod":
+        assert inputs["publicNetworkAccess"] == "Disabled"
+        assert not rules.get("virtualNetworkRules")
+    else:
+        assert inputs["publicNetworkAccess"] == "Enabled"
+        assert [r["virtualNetworkResourceId"] for r in rules["virtualNetworkRules"]] == [
+            arm_id(plan, f"{AZ}:network:Subnet", "apps")]
 
 
 def test_infrastructure_encryption_is_on(plan):

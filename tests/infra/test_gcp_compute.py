@@ -41,6 +41,20 @@ def test_repository_is_docker_with_cleanup_policies(plan):
     assert actions == {"KEEP", "DELETE"}
 
 
+def test_repository_uses_the_stack_key_in_prod_and_its_agent_holds_it(plan):
+    repo = plan.one("gcp:artifactregistry/repository:Repository")
+    if not is_prod(plan):
+        assert "kmsKeyName" not in repo.inputs
+        return
+    key = plan.one("gcp:kms/cryptoKey:CryptoKey")
+    assert repo.inputs["kmsKeyName"].endswith(f"/cryptoKeys/{key.name}")
+    grant = by_name(plan, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+                    "artifact-registry-agent")
+    agent = plan.one("gcp:projects/serviceIdentity:ServiceIdentity").inputs
+    assert agent["service"] == "artifactregistry.googleapis.com"
+    assert grant.inputs["member"].endswith("@gcp-sa-artifactregistry.iam.gserviceaccount.com")
+
+
 def test_image_is_built_from_pipeline_and_pushed_to_the_repository(plan):
     image = plan.one("docker-build:index:Image").inputs
     assert image["push"] is True

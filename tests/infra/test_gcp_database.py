@@ -84,6 +84,31 @@ def test_iam_database_authentication_enabled(plan):
     assert flags["cloudsql.iam_authentication"] == "on"
 
 
+# What a CIS review of Cloud SQL for PostgreSQL reads (flag -> the value it accepts).
+CIS_FLAGS = {
+    "log_checkpoints": "on",
+    "log_connections": "on",
+    "log_disconnections": "on",
+    "log_hostname": "on",
+    "log_lock_waits": "on",
+    "log_statement": "ddl",
+    "cloudsql.enable_pgaudit": "on",
+}
+# PostgreSQL's severities, least to most severe; CIS accepts ``error`` or more severe.
+SEVERITIES = ("debug5", "debug4", "debug3", "debug2", "debug1", "info", "notice", "warning",
+              "error", "log", "fatal", "panic")
+
+
+def test_cis_logging_and_audit_flags(plan):
+    flags = {f["name"]: f["value"] for f in settings(plan)["databaseFlags"]}
+    assert {k: flags.get(k) for k in CIS_FLAGS} == CIS_FLAGS
+    assert SEVERITIES.index(flags["log_min_messages"]) >= SEVERITIES.index("error")
+    audited = set(flags["pgaudit.log"].split(","))
+    assert "ddl" in audited and "role" in audited
+    # Slow statements stay logged at 5 s (README: why not off).
+    assert flags["log_min_duration_statement"] == "5000"
+
+
 def test_warehouse_database_and_user(plan):
     assert plan.one("gcp:sql/database:Database").inputs["name"] == plan.outputs[
         "warehouse_database"]

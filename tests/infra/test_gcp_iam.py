@@ -30,6 +30,8 @@ ALLOWED_ROLES: dict[str, dict[str, str]] = {
 # Google-managed identities allowed as members, and why.
 SERVICE_AGENTS: dict[str, str] = {
     "@gs-project-accounts.iam.gserviceaccount.com": "the GCS agent must use the bucket key",
+    "@gcp-sa-artifactregistry.iam.gserviceaccount.com":
+        "the Artifact Registry agent must use the stack key for the image repository",
 }
 BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
 IAM_TYPES = ("IAMMember", "IAMBinding", "IAMPolicy", "IamMember", "IamBinding", "IamPolicy")

@@ -27,12 +27,14 @@ PINNED: dict[str, tuple[str, ...]] = {
         "settings.ipConfiguration.ipv4Enabled", "settings.ipConfiguration.sslMode",
         "settings.availabilityType", "settings.backupConfiguration.enabled",
         "settings.backupConfiguration.pointInTimeRecoveryEnabled",
-        "settings.backupConfiguration.backupRetentionSettings.retainedBackups"),
+        "settings.backupConfiguration.backupRetentionSettings.retainedBackups",
+        "settings.databaseFlags"),
     "gcp:compute/subnetwork:Subnetwork": ("privateIpGoogleAccess",),
     "gcp:compute/firewall:Firewall": ("direction", "sourceRanges", "denies.0.protocol"),
     "gcp:kms/cryptoKey:CryptoKey": ("rotationPeriod",),
     "gcp:cloudrunv2/job:Job": ("deletionProtection", "template.template.vpcAccess.egress"),
-    "gcp:artifactregistry/repository:Repository": ("cleanupPolicyDryRun",),
+    "gcp:artifactregistry/repository:Repository": ("cleanupPolicyDryRun", "kmsKeyName"),
+    "gcp:projects/iAMAuditConfig:IAMAuditConfig": ("service", "auditLogConfigs"),
     "gcp:logging/projectBucketConfig:ProjectBucketConfig": ("retentionDays",),
 }
 
@@ -51,10 +53,11 @@ EXPECTED: dict[str, dict[str, int]] = {
         "gcp:compute/routerNat:RouterNat": 1,
         "gcp:compute/subnetwork:Subnetwork": 1,
         "gcp:logging/metric:Metric": 1,
-        "gcp:logging/projectBucketConfig:ProjectBucketConfig": 1,
-        "gcp:logging/projectSink:ProjectSink": 1,
+        "gcp:logging/projectBucketConfig:ProjectBucketConfig": 2,
+        "gcp:logging/projectSink:ProjectSink": 2,
         "gcp:monitoring/alertPolicy:AlertPolicy": 1,
         "gcp:monitoring/notificationChannel:NotificationChannel": 1,
+        "gcp:projects/iAMAuditConfig:IAMAuditConfig": 1,
         "gcp:projects/iAMMember:IAMMember": 1,
         "gcp:projects/service:Service": 12,
         "gcp:secretmanager/secret:Secret": 2,
@@ -96,15 +99,17 @@ EXPECTED: dict[str, dict[str, int]] = {
         "gcp:compute/routerNat:RouterNat": 1,
         "gcp:compute/subnetwork:Subnetwork": 1,
         "gcp:kms/cryptoKey:CryptoKey": 1,
-        "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 1,
+        "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 2,
         "gcp:kms/keyRing:KeyRing": 1,
         "gcp:logging/metric:Metric": 1,
-        "gcp:logging/projectBucketConfig:ProjectBucketConfig": 1,
-        "gcp:logging/projectSink:ProjectSink": 1,
+        "gcp:logging/projectBucketConfig:ProjectBucketConfig": 2,
+        "gcp:logging/projectSink:ProjectSink": 2,
         "gcp:monitoring/alertPolicy:AlertPolicy": 1,
         "gcp:monitoring/notificationChannel:NotificationChannel": 1,
+        "gcp:projects/iAMAuditConfig:IAMAuditConfig": 1,
         "gcp:projects/iAMMember:IAMMember": 1,
         "gcp:projects/service:Service": 12,
+        "gcp:projects/serviceIdentity:ServiceIdentity": 1,
         "gcp:secretmanager/secret:Secret": 2,
         "gcp:secretmanager/secretIamMember:SecretIamMember": 2,
         "gcp:secretmanager/secretVersion:SecretVersion": 2,
@@ -139,18 +144,23 @@ EXPECTED: dict[str, dict[str, int]] = {
 VALUES: dict[str, dict[str, object]] = {
     "dev-gcp": {
         "artifactregistry/repository:Repository images cleanupPolicyDryRun": False,
+        "artifactregistry/repository:Repository images kmsKeyName": None,
         "cloudrunv2/job:Job pipeline deletionProtection": False,
         "cloudrunv2/job:Job pipeline template.template.vpcAccess.egress": "ALL_TRAFFIC",
         "compute/firewall:Firewall deny-all-ingress denies.0.protocol": "all",
         "compute/firewall:Firewall deny-all-ingress direction": "INGRESS",
         "compute/firewall:Firewall deny-all-ingress sourceRanges": ['0.0.0.0/0'],
         "compute/subnetwork:Subnetwork workloads privateIpGoogleAccess": True,
+        "logging/projectBucketConfig:ProjectBucketConfig access-logs retentionDays": 14,
         "logging/projectBucketConfig:ProjectBucketConfig job-logs retentionDays": 14,
+        "projects/iAMAuditConfig:IAMAuditConfig storage-data-access auditLogConfigs": [{'logType': 'DATA_READ'}, {'logType': 'DATA_WRITE'}],  # noqa: E501
+        "projects/iAMAuditConfig:IAMAuditConfig storage-data-access service": "storage.googleapis.com",  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse deletionProtection": False,
         "sql/databaseInstance:DatabaseInstance warehouse settings.availabilityType": "ZONAL",
         "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.backupRetentionSettings.retainedBackups": 7,  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.enabled": True,  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.pointInTimeRecoveryEnabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.databaseFlags": [{'name': 'cloudsql.iam_authentication', 'value': 'on'}, {'name': 'log_connections', 'value': 'on'}, {'name': 'log_disconnections', 'value': 'on'}, {'name': 'log_min_duration_statement', 'value': '5000'}, {'name': 'log_checkpoints', 'value': 'on'}, {'name': 'log_hostname', 'value': 'on'}, {'name': 'log_lock_waits', 'value': 'on'}, {'name': 'log_min_messages', 'value': 'error'}, {'name': 'log_statement', 'value': 'ddl'}, {'name': 'cloudsql.enable_pgaudit', 'value': 'on'}, {'name': 'pgaudit.log', 'value': 'ddl,role'}],  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse settings.deletionProtectionEnabled": False,
         "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.ipv4Enabled": False,  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.sslMode": "ENCRYPTED_ONLY",  # noqa: E501
@@ -169,6 +179,7 @@ VALUES: dict[str, dict[str, object]] = {
     },
     "prod-gcp": {
         "artifactregistry/repository:Repository images cleanupPolicyDryRun": False,
+        "artifactregistry/repository:Repository images kmsKeyName": "projects/tricloud-prod-7310/locations/europe-west2/keyRings/keyring/cryptoKeys/storage",  # noqa: E501
         "cloudrunv2/job:Job pipeline deletionProtection": True,
         "cloudrunv2/job:Job pipeline template.template.vpcAccess.egress": "ALL_TRAFFIC",
         "compute/firewall:Firewall deny-all-ingress denies.0.protocol": "all",
@@ -176,12 +187,16 @@ VALUES: dict[str, dict[str, object]] = {
         "compute/firewall:Firewall deny-all-ingress sourceRanges": ['0.0.0.0/0'],
         "compute/subnetwork:Subnetwork workloads privateIpGoogleAccess": True,
         "kms/cryptoKey:CryptoKey storage rotationPeriod": "7776000s",
+        "logging/projectBucketConfig:ProjectBucketConfig access-logs retentionDays": 90,
         "logging/projectBucketConfig:ProjectBucketConfig job-logs retentionDays": 90,
+        "projects/iAMAuditConfig:IAMAuditConfig storage-data-access auditLogConfigs": [{'logType': 'DATA_READ'}, {'logType': 'DATA_WRITE'}],  # noqa: E501
+        "projects/iAMAuditConfig:IAMAuditConfig storage-data-access service": "storage.googleapis.com",  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse deletionProtection": True,
         "sql/databaseInstance:DatabaseInstance warehouse settings.availabilityType": "REGIONAL",
         "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.backupRetentionSettings.retainedBackups": 30,  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.enabled": True,  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse settings.backupConfiguration.pointInTimeRecoveryEnabled": True,  # noqa: E501
+        "sql/databaseInstance:DatabaseInstance warehouse settings.databaseFlags": [{'name': 'cloudsql.iam_authentication', 'value': 'on'}, {'name': 'log_connections', 'value': 'on'}, {'name': 'log_disconnections', 'value': 'on'}, {'name': 'log_min_duration_statement', 'value': '5000'}, {'name': 'log_checkpoints', 'value': 'on'}, {'name': 'log_hostname', 'value': 'on'}, {'name': 'log_lock_waits', 'value': 'on'}, {'name': 'log_min_messages', 'value': 'error'}, {'name': 'log_statement', 'value': 'ddl'}, {'name': 'cloudsql.enable_pgaudit', 'value': 'on'}, {'name': 'pgaudit.log', 'value': 'ddl,role'}],  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse settings.deletionProtectionEnabled": True,
         "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.ipv4Enabled": False,  # noqa: E501
         "sql/databaseInstance:DatabaseInstance warehouse settings.ipConfiguration.sslMode": "ENCRYPTED_ONLY",  # noqa: E501
@@ -216,11 +231,13 @@ def test_every_gcp_stack_has_an_inventory():
     assert sorted(EXPECTED) == sorted(GCP_STACKS)
 
 
-def test_prod_adds_only_the_data_key():
+def test_prod_adds_only_the_data_key_and_its_users():
     dev, prod = EXPECTED["dev-gcp"], EXPECTED["prod-gcp"]
     extra = {t: prod[t] - dev.get(t, 0) for t in prod if prod[t] != dev.get(t, 0)}
+    # The key, and the GCS and Artifact Registry agents' grants on it (one agent created).
     assert extra == {"gcp:kms/keyRing:KeyRing": 1, "gcp:kms/cryptoKey:CryptoKey": 1,
-                     "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 1,
+                     "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 2,
+                     "gcp:projects/serviceIdentity:ServiceIdentity": 1,
                      "tricloud:gcp:DataKey": 1}
 
 

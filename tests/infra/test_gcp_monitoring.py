@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.infra.support_gcp import platform_of
+from tests.infra.support_gcp import by_name, platform_of
 
 CLOUD = "gcp"
 
@@ -36,10 +36,11 @@ def test_alert_policy_fires_on_the_metric_to_every_channel(plan):
 
 
 def test_job_logs_are_kept_for_the_configured_days(plan):
-    bucket = plan.one("gcp:logging/projectBucketConfig:ProjectBucketConfig").inputs
+    bucket = by_name(plan, "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+                     "job-logs").inputs
     assert bucket["retentionDays"] == platform_of(plan.stack).monitoring.log_retention_days
     assert bucket["location"] == platform_of(plan.stack).region
-    sink = plan.one("gcp:logging/projectSink:ProjectSink").inputs
+    sink = by_name(plan, "gcp:logging/projectSink:ProjectSink", "job-logs").inputs
     assert sink["destination"].endswith(f"/buckets/{bucket['bucketId']}")
     job = plan.one("gcp:cloudrunv2/job:Job").name
     assert f'resource.labels.job_name="{job}"' in sink["filter"]

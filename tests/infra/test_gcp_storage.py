@@ -60,16 +60,38 @@ def test_customer_managed_key_in_prod_only(plan, zone):
         assert not plan.of_type("gcp:kms/cryptoKey:CryptoKey")
 
 
-def test_storage_agent_may_use_only_the_key(plan):
+def test_only_the_storage_and_registry_agents_may_use_the_key(plan):
     grants = plan.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
     if not is_prod(plan):
         assert not grants
         return
-    (grant,) = grants
-    assert grant.inputs["role"] == "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-    assert grant.inputs["member"].endswith("@gs-project-accounts.iam.gserviceaccount.com")
-    assert grant.inputs["cryptoKeyId"].endswith(
-        f"/cryptoKeys/{plan.one('gcp:kms/cryptoKey:CryptoKey').name}")
+    assert sorted(g.inputs["member"].split("@", 1)[1] for g in grants) == [
+        "gcp-sa-artifactregistry.iam.gserviceaccount.com",
+        "gs-project-accounts.iam.gserviceaccount.com"]
+    key = plan.one("gcp:kms/cryptoKey:CryptoKey").name
+    for grant in grants:
+        assert grant.inputs["role"] == "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+        assert grant.inputs["cryptoKeyId"].endswith(f"/cryptoKeys/{key}")
+
+
+def test_data_access_of_cloud_storage_is_audited(plan):
+    (audit,) = plan.of_type("gcp:projects/iAMAuditConfig:IAMAuditConfig")
+    assert audit.inputs["service"] == "storage.googleapis.com"
+    assert audit.inputs["project"] == platform_of(plan.stack).gcp.project
+    assert sorted(c["logType"] for c in audit.inputs["auditLogConfigs"]) == [
+        "DATA_READ", "DATA_WRITE"]
+    assert not any(c.get("exemptedMembers") for c in audit.inputs["auditLogConfigs"])
+
+
+def test_access_logs_of_both_buckets_are_kept_the_stack_log_retention(plan):
+    log_bucket = by_name(plan, "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+                         "access-logs").inputs
+    assert log_bucket["retentionDays"] == platform_of(plan.stack).monitoring.log_retention_days
+    sink = by_name(plan, "gcp:logging/projectSink:ProjectSink", "access-logs").inputs
+    assert sink["destination"].endswith(f"/buckets/{log_bucket['bucketId']}")
+    assert "data_access" in sink["filter"]
+    for bucket in buckets(plan).values():
+        assert f'"{bucket.inputs["name"]}"' in sink["filter"]
 
 
 @pytest.mark.parametrize("zone", ZONES)

@@ -7,6 +7,7 @@ from tricloud.guardrails.rules import (
     encryption,
     log_retention,
     open_ingress,
+    private_access,
     public_database,
     public_storage,
     required_tags,
@@ -23,6 +24,7 @@ RULES: tuple[Rule, ...] = (
     data_protection.RULE,
     log_retention.RULE,
     telemetry_encryption.RULE,
+    private_access.RULE,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

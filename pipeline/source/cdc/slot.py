@@ -20,6 +20,7 @@ from pipeline.source.cdc.changes import Change, ChangeAssembler, RowCache
 from pipeline.source.cdc.decode import decode
 from pipeline.source.cdc.lsn import format_lsn, parse_lsn
 from pipeline.source.cdc.messages import Commit, Message
+from pipeline.source.tables import TABLES
 
 PEEK = ("SELECT data FROM pg_logical_slot_peek_binary_changes(%s, %s::pg_lsn, %s::int, "
         "'proto_version', '1', 'publication_names', %s)")
@@ -35,13 +36,17 @@ class Batch:
 
 
 class SlotReader:
-    """Peeks and advances one slot; ``cache`` carries unchanged TOAST values between batches."""
+    """Peeks and advances one slot; ``cache`` carries unchanged TOAST values between batches.
+
+    Rows are keyed by the contract's key columns (``pipeline.source.tables``) unless ``keys``
+    says otherwise.
+    """
 
     def __init__(self, conn: psycopg.Connection, slot: str, publication: str, *,
                  keys: dict[str, tuple[str, ...]] | None = None,
                  cache: RowCache | None = None) -> None:
         self.conn, self.slot, self.publication = conn, slot, publication
-        self.keys = keys or {}
+        self.keys = keys if keys is not None else {t.name: (t.key,) for t in TABLES}
         self.cache = cache if cache is not None else RowCache()
 
     def messages(self, *, upto_lsn: int | None = None,

@@ -10,7 +10,7 @@ transaction boundaries, so a batch never holds half a transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import psycopg
@@ -88,6 +88,27 @@ class SlotReader:
             raise PipelineError(slot_error(self.slot, exc)) from None
         assert row is not None
         return parse_lsn(str(row[0]))
+
+
+def deliver(reader: SlotReader, commit: Callable[[Batch], None], *,
+            committed_lsn: int | None = None, upto_changes: int | None = None) -> Batch:
+    """One exactly-once step: peek, drop what is already committed, commit, then advance.
+
+    ``committed_lsn`` is the highest ``end_lsn`` a committed manifest records: after a crash
+    between a commit and its advance, the slot hands those transactions out again and they are
+    skipped here. ``commit`` must make the batch durable (data, then manifest) before returning;
+    if it raises, nothing is advanced and the next call reads the same changes.
+    """
+    batch = reader.peek(upto_changes=upto_changes)
+    if committed_lsn is not None:
+        fresh = [c for c in batch.changes if c.end_lsn > committed_lsn]
+        batch = Batch(changes=fresh, transactions=len({c.end_lsn for c in fresh}),
+                      end_lsn=batch.end_lsn)
+    if batch.changes:
+        commit(batch)
+    if batch.end_lsn is not None:
+        reader.advance(batch.end_lsn)
+    return batch
 
 
 def slot_error(slot: str, exc: psycopg.Error) -> str:

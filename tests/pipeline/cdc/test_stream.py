@@ -14,7 +14,7 @@ from pipeline.source.cdc.changes import Op
 from pipeline.source.cdc.identity import ReplicaIdentityError
 from pipeline.source.cdc.lsn import parse_lsn
 from pipeline.source.cdc.messages import UNCHANGED, Update
-from pipeline.source.cdc.slot import SlotReader
+from pipeline.source.cdc.slot import Batch, SlotReader, deliver
 from pipeline.source.postgres import PostgresSource
 from pipeline.source.tables import BY_NAME
 from tests.pipeline.cdc.conftest import publish
@@ -152,3 +152,26 @@ def test_a_table_without_a_key_fails_naming_the_fix(logical_db: Callable[[], str
         with pytest.raises(ReplicaIdentityError,
                            match=r"ALTER TABLE public\.nokey REPLICA IDENTITY FULL"):
             SlotReader(conn, "tricloud", "tricloud").peek()
+
+
+def test_deliver_is_exactly_once_across_a_crash_before_the_advance(cdc_source: str) -> None:
+    """Commit, crash before the advance, rerun: every change is kept once."""
+    publish(cdc_source)
+    kept: list[tuple[int, int]] = []
+    manifest_lsn: list[int] = []
+
+    def commit(batch: Batch) -> None:
+        kept.extend((c.commit_lsn, c.ordinal) for c in batch.changes)
+        manifest_lsn.append(max(c.end_lsn for c in batch.changes))
+
+    with psycopg.connect(cdc_source, autocommit=True) as conn:
+        reader = SlotReader(conn, "tricloud", "tricloud")
+        for name in ("A", "B"):
+            conn.execute("UPDATE staff SET first_name = %s WHERE staff_id = 1", (name,))
+        commit(reader.peek())  # the run dies here, before advancing
+        conn.execute("UPDATE staff SET first_name = 'C' WHERE staff_id = 1")
+        rerun = deliver(reader, commit, committed_lsn=manifest_lsn[-1])
+        assert [c.row["first_name"] for c in rerun.changes] == ["C"]
+        idle = deliver(reader, commit, committed_lsn=manifest_lsn[-1])
+    assert idle.changes == [] and idle.end_lsn is None
+    assert len(kept) == len(set(kept)) == 3

@@ -133,3 +133,10 @@ def test_a_slot_held_by_another_consumer_is_named_not_stolen(cdc_source: str) ->
         consumer.close()  # not a context manager: the COPY in progress forbids its COMMIT
     _wait_active(cdc_source, "held", active=False)
     assert "replication slot held dropped" in operations.drop(cdc_source, held)
+
+
+def test_a_bad_slot_name_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert _cli(monkeypatch, tmp_path, "postgresql://nowhere/db", "status",
+                "--slot", "Bad-Name") == 2
+    assert "invalid replication slot name 'Bad-Name'" in capsys.readouterr().err

@@ -175,3 +175,20 @@ def test_deliver_is_exactly_once_across_a_crash_before_the_advance(cdc_source: s
         idle = deliver(reader, commit, committed_lsn=manifest_lsn[-1])
     assert idle.changes == [] and idle.end_lsn is None
     assert len(kept) == len(set(kept)) == 3
+
+
+def test_a_transaction_open_across_a_read_arrives_whole_once_committed(cdc_source: str) -> None:
+    publish(cdc_source)
+    with psycopg.connect(cdc_source, autocommit=True) as conn, \
+            psycopg.connect(cdc_source) as long_running:
+        reader = SlotReader(conn, "tricloud", "tricloud")
+        long_running.execute("UPDATE staff SET first_name = 'L' WHERE staff_id = 1")
+        conn.execute("UPDATE staff SET first_name = 'S' WHERE staff_id = 2")
+        first = reader.peek()
+        reader.advance(first.end_lsn)
+        long_running.execute("UPDATE staff SET first_name = 'M' WHERE staff_id = 3")
+        long_running.commit()
+        second = reader.peek()
+    assert [c.row["first_name"] for c in first.changes] == ["S"]
+    assert [c.row["first_name"] for c in second.changes] == ["L", "M"]
+    assert second.changes[0].commit_lsn > first.changes[0].commit_lsn

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
+import pyarrow as pa
 import pytest
 
 from pipeline.source.cdc.changes import Op
@@ -192,3 +193,26 @@ def test_a_transaction_open_across_a_read_arrives_whole_once_committed(cdc_sourc
     assert [c.row["first_name"] for c in first.changes] == ["S"]
     assert [c.row["first_name"] for c in second.changes] == ["L", "M"]
     assert second.changes[0].commit_lsn > first.changes[0].commit_lsn
+
+
+def test_changes_become_arrow_with_the_watermark_schema(cdc_source: str) -> None:
+    from pipeline.source.cdc.arrow import ORIGIN, to_batch
+
+    publish(cdc_source)
+    with psycopg.connect(cdc_source, autocommit=True) as conn:
+        conn.execute("UPDATE payment SET payment_amount = payment_amount + 0.01 "
+                     "WHERE payment_id IN (1, 2)")
+        conn.execute("DELETE FROM payment WHERE payment_id = 3")
+        batch = SlotReader(conn, "tricloud", "tricloud").peek()
+    table = BY_NAME["payment"]
+    arrow = to_batch(table, batch.changes)
+    with PostgresSource(cdc_source) as source:
+        read = pa.Table.from_batches(list(source.read(table, None)))
+    assert arrow.schema.remove_metadata() == pa.schema([*read.schema, *ORIGIN])
+    rows = {r["payment_id"]: r for r in read.to_pylist()}
+    got = arrow.to_pylist()
+    assert [(r["payment_id"], r["cdc_op"]) for r in got] == [(1, "update"), (2, "update"),
+                                                            (3, "delete")]
+    assert {k: got[0][k] for k in table.column_names} == rows[1]
+    assert got[0]["cdc_commit_lsn"] == batch.changes[0].commit_lsn
+    assert got[2]["paid"] is None  # a delete under REPLICA IDENTITY DEFAULT carries its key

@@ -124,7 +124,10 @@ class ChangeAssembler:
             identified = old or self._row(rel, message.new, None, partial=True)
             before = {**(self.cache.get(rel.name, self._key(rel, identified)) or {}),
                       **(old if message.old_kind == "O" else {})}
-            self._record(rel, Op.UPDATE, self._row(rel, message.new, before))
+            row = self._row(rel, message.new, before)
+            if old and self._key(rel, old) != self._key(rel, row):
+                self.cache.forget(rel.name, self._key(rel, old))  # the key itself changed
+            self._record(rel, Op.UPDATE, row)
         elif isinstance(message, Delete):
             rel = self._rel(message.relation_id)
             gone = self._row(rel, message.old, None, partial=True)

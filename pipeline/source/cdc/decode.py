@@ -41,6 +41,14 @@ def pg_time(micros: int) -> datetime:
     return PG_EPOCH + timedelta(microseconds=micros)
 
 
+def _utf8(raw: bytes, pos: int) -> str:
+    """The slot functions ask pgoutput for the database encoding, which must be UTF-8 here."""
+    try:
+        return raw.decode()
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"text near byte {pos} is not UTF-8: {exc.reason}") from None
+
+
 class _Buffer:
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -63,7 +71,7 @@ class _Buffer:
         end = self.data.find(b"\0", self.pos)
         if end < 0:
             raise DecodeError(f"unterminated string at byte {self.pos}")
-        text = self.data[self.pos:end].decode()
+        text = _utf8(self.data[self.pos:end], self.pos)
         self.pos = end + 1
         return text
 
@@ -77,7 +85,7 @@ class _Buffer:
                 values.append(UNCHANGED)
             elif kind in "tb":
                 raw = self.take(self.unpack(">i"))
-                values.append(raw.decode() if kind == "t" else raw)
+                values.append(_utf8(raw, self.pos) if kind == "t" else raw)
             else:
                 raise DecodeError(f"unknown tuple column kind {kind!r} at byte {self.pos - 1}")
         return tuple(values)

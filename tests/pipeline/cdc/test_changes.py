@@ -107,3 +107,14 @@ def test_values_outside_their_type_are_refused() -> None:
                       (values.TIMESTAMP, "infinity")):
         with pytest.raises(values.BadValueError):
             values.parse(oid, text)
+
+
+def test_an_update_of_the_key_moves_the_remembered_row() -> None:
+    cache = RowCache()
+    asm = ChangeAssembler({"design": ("design_id",)}, cache)
+    list(asm.feed_all([DESIGN, *_txn(1, Insert(7, ("2", "a", "1", None))),
+                       *_txn(2, Update(7, "K", ("2", None, None, None),
+                                       ("3", "a", "1", None)))]))
+    assert cache.get("design", (2,)) is None
+    assert cache.get("design", (3,)) == {"design_id": 3, "file_location": "a",
+                                         "price": Decimal("1"), "seen": None}

@@ -101,3 +101,8 @@ def test_real_server_bytes_decode() -> None:
                     b"\xa4\xbbTji")
     assert isinstance(commit, Commit) and commit.commit_lsn == begin.final_lsn
     assert commit.commit_time == begin.commit_time and commit.end_lsn > commit.commit_lsn
+
+
+def test_text_that_is_not_utf8_is_a_decode_error() -> None:
+    with pytest.raises(DecodeError, match="not UTF-8"):
+        decode(b"I\0\0\0\1N\0\1t\0\0\0\1\xff")

@@ -131,9 +131,10 @@ class ChangeAssembler:
         elif isinstance(message, Delete):
             rel = self._rel(message.relation_id)
             gone = self._row(rel, message.old, None, partial=True)
-            last = self.cache.get(rel.name, self._key(rel, gone))
-            self._record(rel, Op.DELETE, {**(last or {}),
-                                          **{k: v for k, v in gone.items() if v is not None}})
+            last = self.cache.get(rel.name, self._key(rel, gone)) or {}
+            if message.old_kind == "K":  # only the key columns are real; the rest are 'n'
+                gone = {k: v for k, v in gone.items() if v is not None}
+            self._record(rel, Op.DELETE, {**last, **gone})
         elif isinstance(message, Truncate):
             for relation_id in message.relation_ids:
                 self._record(self._rel(relation_id), Op.TRUNCATE, {})

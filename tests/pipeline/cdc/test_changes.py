@@ -118,3 +118,14 @@ def test_an_update_of_the_key_moves_the_remembered_row() -> None:
     assert cache.get("design", (2,)) is None
     assert cache.get("design", (3,)) == {"design_id": 3, "file_location": "a",
                                          "price": Decimal("1"), "seen": None}
+
+
+def test_a_full_identity_delete_trusts_its_old_row_over_the_cache() -> None:
+    full = Relation(7, "public", "design", ReplicaIdentity.FULL, DESIGN.columns)
+    cache = RowCache()
+    cache.remember("design", (1,), {"design_id": 1, "file_location": "stale",
+                                    "price": Decimal("9"), "seen": None})
+    [gone] = ChangeAssembler({"design": ("design_id",)}, cache).feed_all(
+        [full, *_txn(1, Delete(7, "O", ("1", None, "2.00", None)))])
+    assert gone.row == {"design_id": 1, "file_location": None, "price": Decimal("2.00"),
+                        "seen": None}

@@ -67,6 +67,21 @@ def cmd_seed(session: Session, orders: int, seed: int, bad_rows: bool) -> None:
     session.run_stage(SeedStage(orders, seed, bad_rows=bad_rows))
 
 
+def cmd_cdc(session: Session, args: argparse.Namespace) -> int:
+    from pipeline.errors import PipelineError
+    from pipeline.source.cdc import commands, operations
+
+    try:
+        names = operations.Names(slot=args.slot, publication=args.publication)
+    except PipelineError as exc:
+        raise SettingsError(str(exc)) from None
+    # A given source URL is used as is: no need to start the embedded server for it.
+    source_url = session.settings.source_url or session.resolve()[0]
+    if not source_url:
+        raise SettingsError("TRICLOUD_SOURCE_URL is not set: no source database to follow")
+    return commands.run(args.cdc_action, source_url, names)
+
+
 # -- argument parsing -------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-bad-rows", action="store_true",
                    help="do not add rule-breaking rows before the second run")
     out(p)
+    p = sub.add_parser("cdc", help="change data capture: the source's publication and slot")
+    p.add_argument("cdc_action", choices=("setup", "status", "drop"), metavar="ACTION",
+                   help="setup (check the source, create publication and slot), status "
+                        "(slot lag), drop (release the slot's WAL)")
+    p.add_argument("--slot", default="tricloud", help="replication slot (default tricloud)")
+    p.add_argument("--publication", default="tricloud",
+                   help="publication (default tricloud)")
     return parser
 
 
@@ -124,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         session = Session(settings, RunLog(settings.environment),
                           overlap=timedelta(seconds=getattr(args, "overlap_seconds", 5.0)),
                           out_dir=getattr(args, "out", None), debug=args.debug)
+        if args.command == "cdc":
+            return cmd_cdc(session, args)
         if args.command == "run":
             cmd_run(session)
         elif args.command == "seed":

@@ -43,58 +43,126 @@ class EnvVar:
         return self.required_in_cloud or cloud in self.set_on
 
 
-# The single list of variables; the README table and the platform contract are built from it.
+SOURCE = EnvVar(
+    "TRICLOUD_SOURCE", "`postgres` (default) or `exports`: what ingest reads.", output="source_kind"
+)
+SOURCE_URL = EnvVar(
+    "TRICLOUD_SOURCE_URL",
+    "libpq URL of the OLTP source database.",
+    secret=True,
+    output="source_secret_ref",
+)
+LANDING_URI = EnvVar(
+    "TRICLOUD_LANDING_URI",
+    "Where table exports (CSV, JSON Lines, Parquet) are dropped.",
+    required_in_cloud=False,
+)
+RAW_URI = EnvVar(
+    "TRICLOUD_RAW_URI",
+    "Raw zone: immutable Parquet per table and ingest batch.",
+    output="raw_storage_uri",
+)
+PROCESSED_URI = EnvVar(
+    "TRICLOUD_PROCESSED_URI",
+    "Processed zone: star schema batches and quarantine.",
+    output="processed_storage_uri",
+)
+WAREHOUSE_HOST = EnvVar(
+    "TRICLOUD_WAREHOUSE_HOST", "Warehouse PostgreSQL host.", output="warehouse_host"
+)
+WAREHOUSE_PORT = EnvVar(
+    "TRICLOUD_WAREHOUSE_PORT", "Warehouse PostgreSQL port (default 5432).", output="warehouse_port"
+)
+WAREHOUSE_DB = EnvVar(
+    "TRICLOUD_WAREHOUSE_DB", "Warehouse database name.", output="warehouse_database"
+)
+WAREHOUSE_USER = EnvVar("TRICLOUD_WAREHOUSE_USER", "Warehouse user.", output="warehouse_user")
+WAREHOUSE_PASSWORD = EnvVar(
+    "TRICLOUD_WAREHOUSE_PASSWORD", "Warehouse password.", secret=True, output="warehouse_secret_ref"
+)
+WAREHOUSE_SSLMODE = EnvVar(
+    "TRICLOUD_WAREHOUSE_SSLMODE",
+    "libpq sslmode: `prefer` locally, `require` on the clouds.",
+    output="warehouse_sslmode",
+)
+ENVIRONMENT = EnvVar(
+    "TRICLOUD_ENVIRONMENT", "dev, staging or prod: tags every log line.", output="environment"
+)
+LOCAL_DIR = EnvVar(
+    "TRICLOUD_LOCAL_DIR",
+    "Folder of the embedded local default (server data, raw, processed, reports). "
+    "Used only when no warehouse host is set.",
+    required_in_cloud=False,
+)
+MEMORY_MB = EnvVar(
+    "TRICLOUD_MEMORY_MB",
+    "The job's memory in MiB; the transform engine's memory limit is half of it. Unset: "
+    "the container's cgroup limit, else the machine's memory.",
+    required_in_cloud=False,
+)
+SPILL_DIR = EnvVar(
+    "TRICLOUD_SPILL_DIR",
+    "Folder the transform engine spills to past its memory limit (default: the system "
+    "temporary folder).",
+    required_in_cloud=False,
+)
+AZURE_CLIENT_ID = EnvVar(
+    "AZURE_CLIENT_ID",
+    "Client id of the Azure job's user-assigned managed identity: `abfs://` storage "
+    "authenticates with it through Entra ID. Set by the Azure platform only.",
+    required_in_cloud=False,
+    set_on=("azure",),
+    output="identity_client_id",
+)
+S3_ENDPOINT = EnvVar(
+    "TRICLOUD_S3_ENDPOINT",
+    "URL of an S3-compatible endpoint for `s3://` URIs, e.g. `http://127.0.0.1:5000` "
+    "(moto). Unset on AWS; credentials come from the default AWS chain.",
+    required_in_cloud=False,
+)
+GCS_ENDPOINT = EnvVar(
+    "TRICLOUD_GCS_ENDPOINT",
+    "URL of a GCS emulator for `gs://` URIs, e.g. `http://127.0.0.1:9023`; with it the "
+    "client connects anonymously. Unset on GCP (application default credentials).",
+    required_in_cloud=False,
+)
+AZURE_BLOB_ENDPOINT = EnvVar(
+    "TRICLOUD_AZURE_BLOB_ENDPOINT",
+    "URL of the Blob service for `abfs://` URIs, e.g. `http://127.0.0.1:10000` "
+    "(Azurite). Unset on Azure.",
+    required_in_cloud=False,
+)
+AZURE_ACCOUNT_KEY = EnvVar(
+    "TRICLOUD_AZURE_ACCOUNT_KEY",
+    "Emulator only: shared key for `TRICLOUD_AZURE_BLOB_ENDPOINT` (Azurite's well-known "
+    "key). Refused without that endpoint: tricloud's accounts have shared keys off.",
+    secret=True,
+    required_in_cloud=False,
+)
+
+# The single list of variables; the README table and the platform contract are built from it,
+# and the parsing below reads each name from its declaration.
 ENV_VARS: tuple[EnvVar, ...] = (
-    EnvVar("TRICLOUD_SOURCE", "`postgres` (default) or `exports`: what ingest reads.",
-           output="source_kind"),
-    EnvVar("TRICLOUD_SOURCE_URL", "libpq URL of the OLTP source database.", secret=True,
-           output="source_secret_ref"),
-    EnvVar("TRICLOUD_LANDING_URI", "Where table exports (CSV, JSON Lines, Parquet) are dropped.",
-           required_in_cloud=False),
-    EnvVar("TRICLOUD_RAW_URI", "Raw zone: immutable Parquet per table and ingest batch.",
-           output="raw_storage_uri"),
-    EnvVar("TRICLOUD_PROCESSED_URI", "Processed zone: star schema batches and quarantine.",
-           output="processed_storage_uri"),
-    EnvVar("TRICLOUD_WAREHOUSE_HOST", "Warehouse PostgreSQL host.", output="warehouse_host"),
-    EnvVar("TRICLOUD_WAREHOUSE_PORT", "Warehouse PostgreSQL port (default 5432).",
-           output="warehouse_port"),
-    EnvVar("TRICLOUD_WAREHOUSE_DB", "Warehouse database name.", output="warehouse_database"),
-    EnvVar("TRICLOUD_WAREHOUSE_USER", "Warehouse user.", output="warehouse_user"),
-    EnvVar("TRICLOUD_WAREHOUSE_PASSWORD", "Warehouse password.", secret=True,
-           output="warehouse_secret_ref"),
-    EnvVar("TRICLOUD_WAREHOUSE_SSLMODE",
-           "libpq sslmode: `prefer` locally, `require` on the clouds.",
-           output="warehouse_sslmode"),
-    EnvVar("TRICLOUD_ENVIRONMENT", "dev, staging or prod: tags every log line.",
-           output="environment"),
-    EnvVar("TRICLOUD_LOCAL_DIR",
-           "Folder of the embedded local default (server data, raw, processed, reports). "
-           "Used only when no warehouse host is set.", required_in_cloud=False),
-    EnvVar("TRICLOUD_MEMORY_MB",
-           "The job's memory in MiB; the transform engine's memory limit is half of it. Unset: "
-           "the container's cgroup limit, else the machine's memory.", required_in_cloud=False),
-    EnvVar("TRICLOUD_SPILL_DIR",
-           "Folder the transform engine spills to past its memory limit (default: the system "
-           "temporary folder).", required_in_cloud=False),
-    EnvVar("AZURE_CLIENT_ID",
-           "Client id of the Azure job's user-assigned managed identity: `abfs://` storage "
-           "authenticates with it through Entra ID. Set by the Azure platform only.",
-           required_in_cloud=False, set_on=("azure",), output="identity_client_id"),
-    EnvVar("TRICLOUD_S3_ENDPOINT",
-           "URL of an S3-compatible endpoint for `s3://` URIs, e.g. `http://127.0.0.1:5000` "
-           "(moto). Unset on AWS; credentials come from the default AWS chain.",
-           required_in_cloud=False),
-    EnvVar("TRICLOUD_GCS_ENDPOINT",
-           "URL of a GCS emulator for `gs://` URIs, e.g. `http://127.0.0.1:9023`; with it the "
-           "client connects anonymously. Unset on GCP (application default credentials).",
-           required_in_cloud=False),
-    EnvVar("TRICLOUD_AZURE_BLOB_ENDPOINT",
-           "URL of the Blob service for `abfs://` URIs, e.g. `http://127.0.0.1:10000` "
-           "(Azurite). Unset on Azure.", required_in_cloud=False),
-    EnvVar("TRICLOUD_AZURE_ACCOUNT_KEY",
-           "Emulator only: shared key for `TRICLOUD_AZURE_BLOB_ENDPOINT` (Azurite's well-known "
-           "key). Refused without that endpoint: tricloud's accounts have shared keys off.",
-           secret=True, required_in_cloud=False),
+    SOURCE,
+    SOURCE_URL,
+    LANDING_URI,
+    RAW_URI,
+    PROCESSED_URI,
+    WAREHOUSE_HOST,
+    WAREHOUSE_PORT,
+    WAREHOUSE_DB,
+    WAREHOUSE_USER,
+    WAREHOUSE_PASSWORD,
+    WAREHOUSE_SSLMODE,
+    ENVIRONMENT,
+    LOCAL_DIR,
+    MEMORY_MB,
+    SPILL_DIR,
+    AZURE_CLIENT_ID,
+    S3_ENDPOINT,
+    GCS_ENDPOINT,
+    AZURE_BLOB_ENDPOINT,
+    AZURE_ACCOUNT_KEY,
 )
 
 ENV_VAR_NAMES: frozenset[str] = frozenset(v.name for v in ENV_VARS)
@@ -127,8 +195,10 @@ class WarehouseTarget:
             auth += ":" + quote(self.password, safe="")
         database = quote(self.database, safe="")
         if self.host.startswith("/"):  # a Unix socket directory, e.g. Cloud SQL's /cloudsql/...
-            return (f"postgresql://{auth}@/{database}?host={quote(self.host, safe='/')}"
-                    f"&port={self.port}&sslmode={self.sslmode}")
+            return (
+                f"postgresql://{auth}@/{database}?host={quote(self.host, safe='/')}"
+                f"&port={self.port}&sslmode={self.sslmode}"
+            )
         return f"postgresql://{auth}@{self.host}:{self.port}/{database}?sslmode={self.sslmode}"
 
 
@@ -143,8 +213,10 @@ class Endpoint:
     def parse(cls, name: str, value: str) -> Endpoint:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
-            raise SettingsError(f"{name}={value!r} is not an endpoint URL; use "
-                                "http(s)://host[:port], e.g. http://127.0.0.1:9000")
+            raise SettingsError(
+                f"{name}={value!r} is not an endpoint URL; use "
+                "http(s)://host[:port], e.g. http://127.0.0.1:9000"
+            )
         return cls(parts.scheme, parts.netloc)
 
 
@@ -168,22 +240,28 @@ class StorageConfig:
             value = env.get(name)
             return Endpoint.parse(name, value) if value else None
 
-        azure = endpoint("TRICLOUD_AZURE_BLOB_ENDPOINT")
-        key = env.get("TRICLOUD_AZURE_ACCOUNT_KEY") or None
+        azure = endpoint(AZURE_BLOB_ENDPOINT.name)
+        key = env.get(AZURE_ACCOUNT_KEY.name) or None
         if key is not None:
             if azure is None:
                 raise SettingsError(
-                    "TRICLOUD_AZURE_ACCOUNT_KEY is for emulators only and needs "
-                    "TRICLOUD_AZURE_BLOB_ENDPOINT; on Azure the job's managed identity is used")
+                    f"{AZURE_ACCOUNT_KEY.name} is for emulators only and needs "
+                    f"{AZURE_BLOB_ENDPOINT.name}; on Azure the job's managed identity is used"
+                )
             try:
                 base64.b64decode(key, validate=True)
             except binascii.Error:
-                raise SettingsError("TRICLOUD_AZURE_ACCOUNT_KEY is not base64; use the "
-                                    "emulator's account key as printed by it") from None
-        return cls(s3_endpoint=endpoint("TRICLOUD_S3_ENDPOINT"),
-                   gcs_endpoint=endpoint("TRICLOUD_GCS_ENDPOINT"),
-                   azure_blob_endpoint=azure, azure_account_key=key,
-                   azure_client_id=env.get("AZURE_CLIENT_ID") or None)
+                raise SettingsError(
+                    f"{AZURE_ACCOUNT_KEY.name} is not base64; use the "
+                    "emulator's account key as printed by it"
+                ) from None
+        return cls(
+            s3_endpoint=endpoint(S3_ENDPOINT.name),
+            gcs_endpoint=endpoint(GCS_ENDPOINT.name),
+            azure_blob_endpoint=azure,
+            azure_account_key=key,
+            azure_client_id=env.get(AZURE_CLIENT_ID.name) or None,
+        )
 
 
 @dataclass(frozen=True)
@@ -196,11 +274,13 @@ class EngineConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> EngineConfig:
-        memory = env.get("TRICLOUD_MEMORY_MB") or None
+        memory = env.get(MEMORY_MB.name) or None
         if memory is not None and (not memory.isdigit() or int(memory) < 256):
-            raise SettingsError(f"TRICLOUD_MEMORY_MB={memory!r} is not a memory size; use the "
-                                "job's memory in MiB, at least 256, e.g. 4096")
-        spill = env.get("TRICLOUD_SPILL_DIR") or None
+            raise SettingsError(
+                f"{MEMORY_MB.name}={memory!r} is not a memory size; use the "
+                "job's memory in MiB, at least 256, e.g. 4096"
+            )
+        spill = env.get(SPILL_DIR.name) or None
         return cls(int(memory) if memory else None, Path(spill) if spill else None)
 
 
@@ -241,64 +321,64 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Parse the contract variables; with no warehouse host, fall back to the local default."""
-        local_dir = Path(env.get("TRICLOUD_LOCAL_DIR", ".tricloud"))
-        source_raw = env.get("TRICLOUD_SOURCE", SourceKind.POSTGRES.value)
+        local_dir = Path(env.get(LOCAL_DIR.name, ".tricloud"))
+        source_raw = env.get(SOURCE.name, SourceKind.POSTGRES.value)
         try:
             source = SourceKind(source_raw)
         except ValueError:
             allowed = ", ".join(k.value for k in SourceKind)
             raise SettingsError(
-                f"TRICLOUD_SOURCE={source_raw!r} is not a source kind; use one of: {allowed}"
+                f"{SOURCE.name}={source_raw!r} is not a source kind; use one of: {allowed}"
             ) from None
         storage = StorageConfig.from_env(env)
         engine = EngineConfig.from_env(env)
-        host = env.get("TRICLOUD_WAREHOUSE_HOST")
+        host = env.get(WAREHOUSE_HOST.name)
         if not host:
             base = cls.local(local_dir, source=source)
             return cls(
                 source=source,
-                source_url=env.get("TRICLOUD_SOURCE_URL"),
-                landing_uri=env.get("TRICLOUD_LANDING_URI", base.landing_uri),
-                raw_uri=env.get("TRICLOUD_RAW_URI", base.raw_uri),
-                processed_uri=env.get("TRICLOUD_PROCESSED_URI", base.processed_uri),
+                source_url=env.get(SOURCE_URL.name),
+                landing_uri=env.get(LANDING_URI.name, base.landing_uri),
+                raw_uri=env.get(RAW_URI.name, base.raw_uri),
+                processed_uri=env.get(PROCESSED_URI.name, base.processed_uri),
                 warehouse=None,
-                environment=env.get("TRICLOUD_ENVIRONMENT", "local"),
+                environment=env.get(ENVIRONMENT.name, "local"),
                 local_dir=base.local_dir,
                 storage=storage,
                 engine=engine,
             )
-        missing = [n for n in ("TRICLOUD_RAW_URI", "TRICLOUD_PROCESSED_URI",
-                               "TRICLOUD_WAREHOUSE_DB", "TRICLOUD_WAREHOUSE_USER")
-                   if not env.get(n)]
-        if source is SourceKind.POSTGRES and not env.get("TRICLOUD_SOURCE_URL"):
-            missing.append("TRICLOUD_SOURCE_URL")
-        if source is SourceKind.EXPORTS and not env.get("TRICLOUD_LANDING_URI"):
-            missing.append("TRICLOUD_LANDING_URI")
+        missing = [
+            n
+            for n in (RAW_URI.name, PROCESSED_URI.name, WAREHOUSE_DB.name, WAREHOUSE_USER.name)
+            if not env.get(n)
+        ]
+        if source is SourceKind.POSTGRES and not env.get(SOURCE_URL.name):
+            missing.append(SOURCE_URL.name)
+        if source is SourceKind.EXPORTS and not env.get(LANDING_URI.name):
+            missing.append(LANDING_URI.name)
         if missing:
             raise SettingsError(
-                "TRICLOUD_WAREHOUSE_HOST is set, so the pipeline runs against a real platform and "
+                f"{WAREHOUSE_HOST.name} is set, so the pipeline runs against a real platform and "
                 f"also needs: {', '.join(missing)}"
             )
-        port_raw = env.get("TRICLOUD_WAREHOUSE_PORT", "5432")
+        port_raw = env.get(WAREHOUSE_PORT.name, "5432")
         if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
-            raise SettingsError(
-                f"TRICLOUD_WAREHOUSE_PORT={port_raw!r} is not a TCP port (1-65535)"
-            )
+            raise SettingsError(f"{WAREHOUSE_PORT.name}={port_raw!r} is not a TCP port (1-65535)")
         return cls(
             source=source,
-            source_url=env.get("TRICLOUD_SOURCE_URL"),
-            landing_uri=env.get("TRICLOUD_LANDING_URI"),
-            raw_uri=env["TRICLOUD_RAW_URI"],
-            processed_uri=env["TRICLOUD_PROCESSED_URI"],
+            source_url=env.get(SOURCE_URL.name),
+            landing_uri=env.get(LANDING_URI.name),
+            raw_uri=env[RAW_URI.name],
+            processed_uri=env[PROCESSED_URI.name],
             warehouse=WarehouseTarget(
                 host=host,
                 port=int(port_raw),
-                database=env["TRICLOUD_WAREHOUSE_DB"],
-                user=env["TRICLOUD_WAREHOUSE_USER"],
-                password=env.get("TRICLOUD_WAREHOUSE_PASSWORD", ""),
-                sslmode=env.get("TRICLOUD_WAREHOUSE_SSLMODE", "prefer"),
+                database=env[WAREHOUSE_DB.name],
+                user=env[WAREHOUSE_USER.name],
+                password=env.get(WAREHOUSE_PASSWORD.name, ""),
+                sslmode=env.get(WAREHOUSE_SSLMODE.name, "prefer"),
             ),
-            environment=env.get("TRICLOUD_ENVIRONMENT", "dev"),
+            environment=env.get(ENVIRONMENT.name, "dev"),
             local_dir=local_dir,
             storage=storage,
             engine=engine,

@@ -54,9 +54,12 @@ def cmd_run(session: Session) -> None:
 
 
 def cmd_stage(session: Session, name: str) -> None:
+    """One stage; when it had nothing to do, say which command gives it something."""
     from pipeline.stages import STAGES_BY_NAME
 
-    session.run_stage(STAGES_BY_NAME[name])
+    result = session.run_stage(STAGES_BY_NAME[name])
+    if result.details.get("next"):
+        print(f"pipeline: {result.details['next']}", file=sys.stderr)
 
 
 def cmd_seed(session: Session, orders: int, seed: int, bad_rows: bool) -> None:
@@ -112,7 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bad-rows", action="store_true", help="add rule-breaking rows")
     p = sub.add_parser("demo", help="embedded end-to-end demo: seed, run, change, run again")
     p.add_argument("--orders", type=int, default=2000, help="sales orders (default 2000)")
-    p.add_argument("--dir", type=Path, default=None, help="demo folder (default: local dir)")
+    p.add_argument("--dir", type=Path, default=None,
+                   help="demo folder (default: <local dir>/demo, the demo's own)")
+    p.add_argument("--reset", action="store_true",
+                   help="let the demo delete the data of earlier runs in --dir")
     p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     p.add_argument("--no-bad-rows", action="store_true",
                    help="do not add rule-breaking rows before the second run")

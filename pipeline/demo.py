@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.runlog import RunLog
 from pipeline.session import Session
-from pipeline.settings import Settings
+from pipeline.settings import Settings, SettingsError
 from pipeline.stages import STAGES, Stage, StageResult, run_stages
 
 
@@ -56,6 +56,33 @@ class SeedStage:
 
 def _say(text: str) -> None:
     print(text, flush=True)
+
+
+# Written into a folder the demo owns: only such a folder (or an empty one) is started afresh.
+DEMO_MARKER = ".tricloud-demo"
+_DATA = ("raw", "processed", "reports", "pg")
+
+
+class DemoFolderError(SettingsError):
+    """The demo would delete data it did not make."""
+
+
+def claim_folder(folder: Path, *, reset: bool) -> None:
+    """Make ``folder`` the demo's: refuse one holding other pipeline data unless ``reset``.
+
+    The demo starts from an empty source and warehouse, so it deletes what the folder holds;
+    without this check ``pipeline demo --dir`` pointed at a folder of real runs would erase
+    their raw batches and warehouse without a word.
+    """
+    held = sorted(n for n in _DATA if (folder / n).exists())
+    if held and not (folder / DEMO_MARKER).exists() and not reset:
+        raise DemoFolderError(
+            f"{folder} holds data of earlier pipeline runs ({', '.join(held)}); the demo starts "
+            "from scratch and would delete it: give the demo its own folder with --dir, or "
+            "pass --reset to delete that data")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DEMO_MARKER).write_text("made by `pipeline demo`; it starts this folder afresh\n",
+                                      encoding="utf-8")
 
 
 def _fresh_folder(settings: Settings) -> None:
@@ -97,7 +124,8 @@ def run_demo(env_settings: Settings, args: argparse.Namespace) -> int:
 
     from pipeline.source import mutate
 
-    folder: Path = (args.dir or env_settings.local_dir).resolve()
+    folder: Path = (args.dir or env_settings.local_dir / "demo").resolve()
+    claim_folder(folder, reset=args.reset)
     settings = replace(Settings.local(folder), environment="demo")
     session = Session(settings, RunLog("demo"), out_dir=args.out, debug=args.debug)
     _fresh_folder(settings)

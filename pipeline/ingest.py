@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from pipeline import raw, runlog
 from pipeline.errors import PipelineError, StorageError
 from pipeline.session import Session
-from pipeline.settings import Settings, SettingsError, SourceKind
+from pipeline.settings import SOURCE_URL, Settings, SettingsError, SourceKind
 from pipeline.source.base import Source
 from pipeline.source.tables import TABLES, SourceTable
 from pipeline.stages import StageResult
@@ -56,6 +56,18 @@ def _newest(batch: pa.RecordBatch, current: datetime | None) -> datetime | None:
     return found if current is None or found > current else current
 
 
+def _check_source(source: Source, tables: Sequence[SourceTable], *, embedded: bool) -> None:
+    """The source has every table; an empty embedded source says how to fill it."""
+    try:
+        source.check(tables)
+    except PipelineError as exc:
+        if not embedded:
+            raise
+        raise PipelineError(f"{exc}; the embedded source starts empty: fill it with synthetic "
+                            "data (`pipeline seed`), try `pipeline demo`, or set "
+                            f"{SOURCE_URL.name} to your own database") from None
+
+
 def run(session: Session, *, tables: Sequence[SourceTable] = TABLES,
         rows_per_part: int = 1_000_000) -> StageResult:
     """Ingest one batch from the configured source into ``settings.raw_uri``, re-reading
@@ -68,7 +80,7 @@ def run(session: Session, *, tables: Sequence[SourceTable] = TABLES,
     seen: dict[str, datetime] = {}
     try:
         with open_source(settings, session.source_url) as source:
-            source.check(tables)
+            _check_source(source, tables, embedded=settings.is_local and not settings.source_url)
             for table in tables:
                 since = marks[table.name] - overlap if table.name in marks else None
                 parts = raw.TableParts(settings.raw_uri, table.name, batch_id, rows_per_part)

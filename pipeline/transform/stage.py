@@ -331,6 +331,8 @@ def run(session: Session) -> StageResult:
     pending = _pending(raw, done)
     details: dict[str, Any] = {"batches": [b.batch_id for b in pending]}
     if not pending:
+        details["next"] = ("nothing to transform: every committed raw batch is transformed; "
+                           "`pipeline ingest` reads the source's changes into a new one")
         return StageResult("transform", 0, 0, time.perf_counter() - started, 0, details)
     current = state_store.load(settings.processed_uri, done[-1] if done else None)
     per_batch = []

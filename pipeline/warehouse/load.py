@@ -78,6 +78,10 @@ def _source_rows(processed_uri: str, batch_id: str) -> dict[str, int]:
             for key in ("rows_in", "rows_out", "quarantined", "duplicates")}
 
 
+NOTHING_TO_LOAD = ("nothing to load: every processed batch is already in the warehouse; "
+                   "`pipeline ingest` then `pipeline transform` make a new one (or `pipeline run`)")
+
+
 def run(session: Session) -> StageResult:
     """Load every processed batch not yet in the ledger into ``session.warehouse_url``.
 
@@ -105,6 +109,8 @@ def run(session: Session) -> StageResult:
                 raise LoadError(
                     f"processed batch {pending[0]} is older than loaded batch {max(complete)}; "
                     "loading it now would roll the aggregates back")
+            if not pending:
+                details["next"] = NOTHING_TO_LOAD
             for batch_id in pending:
                 details["batches"].append(batch_id)
                 for table in outputs.OUTPUT_TABLES:

@@ -43,15 +43,16 @@ def check_against_all(selected: list[StackConfig], directory: Path = STACKS_DIR)
     """Refuse ``selected`` stacks whose address ranges overlap any stack file in ``directory``
     (or each other): planning one stack must not hide a clash that ``--all`` would report.
     Other stack files that do not load are left to ``validate --all``; they cannot clash."""
+    chosen = {s.name for s in selected}
     others: list[StackConfig] = []
     for path in stack_files(directory):
+        if stack_name(path) in chosen:  # already loaded by the caller
+            continue
         try:
             others.append(load_stack_file(path))
         except ConfigError:
             continue
-    chosen = {s.name for s in selected}
-    errors = _clashes(selected, [s for s in others if s.name not in chosen] + selected,
-                      directory)
+    errors = _clashes(selected, others + selected, directory)
     if errors:
         raise StackSetError(errors)
 

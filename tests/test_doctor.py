@@ -99,10 +99,11 @@ def test_an_invalid_stack_fails_with_the_validate_command(tmp_path: Path):
     assert results[0].fix == "tricloud validate --stack dev-aws lists every problem"
 
 
-def test_the_command_names_every_fix_in_one_run():
+def test_the_command_names_every_fix_in_one_run(tmp_path: Path):
+    # HOME is a temporary folder: the cloud CLIs it probes write their logs and config there.
     proc = subprocess.run([sys.executable, "-m", "tricloud.cli", "doctor", "--stack", "dev-gcp"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(ROOT)})
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     lines = proc.stdout.strip().splitlines()
     names = [line[6:24].strip() for line in lines[:-1]]
     assert proc.returncode == 1

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -145,7 +148,11 @@ def list_files(uri: str, suffix: str = "") -> list[str]:
     )
 
 
-def _upload(fs: pafs.FileSystem, path: str, data: bytes) -> None:
+# Bytes per write when a local file is streamed to an object store.
+_CHUNK = 8 * 2**20
+
+
+def _upload(fs: pafs.FileSystem, path: str, data: bytes | Path) -> None:
     """Write ``data`` to ``path`` and commit it by closing the stream.
 
     No ``with``: closing is what commits an object upload, so only a complete write closes.
@@ -156,7 +163,11 @@ def _upload(fs: pafs.FileSystem, path: str, data: bytes) -> None:
     """
     out = fs.open_output_stream(path)
     try:
-        out.write(data)
+        if isinstance(data, bytes):
+            out.write(data)
+        else:
+            with open(data, "rb") as src:
+                shutil.copyfileobj(src, out, _CHUNK)
         out.close()
     except BaseException:
         del out
@@ -168,7 +179,7 @@ def _discard(fs: pafs.FileSystem, path: str) -> None:
         fs.delete_file(path)
 
 
-def _atomic_write(uri: str, data: bytes) -> None:
+def _atomic_write(uri: str, data: bytes | Path) -> None:
     backend, fs, path = _active().resolve(uri)
     parent = path.rsplit("/", 1)[0]
     with _failing("write", uri):
@@ -197,6 +208,36 @@ def write_parquet(uri: str, table: pa.Table) -> None:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", compression_level=1)
     _atomic_write(uri, sink.getvalue().to_pybytes())
+
+
+def write_parquet_from(uri: str, produce: Callable[[str], int],
+                       scratch: Path | None = None) -> int:
+    """Write one Parquet file that ``produce(local_path)`` writes (DuckDB's ``COPY ... TO``),
+    atomically as ``write_parquet``; returns what ``produce`` returns (its rows).
+
+    The engine encodes the file itself, in parallel and streaming, so a result never passes
+    through Python memory. On a local filesystem it writes the temporary sibling that is then
+    renamed; elsewhere it writes under ``scratch`` (the engine's spill folder) and the file is
+    streamed to the store with the scheme's own commit.
+    """
+    backend, fs, path = _active().resolve(uri)
+    if backend.write is WriteStrategy.RENAME and isinstance(fs, pafs.LocalFileSystem):
+        parent = path.rsplit("/", 1)[0]
+        tmp = f"{parent}/{TMP_PREFIX}{uuid.uuid4().hex}"
+        with _failing("write", uri):
+            fs.create_dir(parent, recursive=True)
+            try:
+                rows = produce(tmp)
+                fs.move(tmp, path)
+            except BaseException:
+                _discard(fs, tmp)
+                raise
+        return rows
+    with tempfile.TemporaryDirectory(prefix="tricloud-out-", dir=scratch) as folder:
+        local = Path(folder) / "part.parquet"
+        rows = produce(str(local))
+        _atomic_write(uri, local)
+    return rows
 
 
 def read_parquet(uri: str) -> pa.Table:

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -21,6 +22,9 @@ def sql_file(name: str) -> str:
     """The text of ``pipeline/transform/sql/<name>.sql``, read from the installed package."""
     return resources.files("pipeline.transform").joinpath("sql", f"{name}.sql").read_text()
 
+
+# Rows per Parquet row group of every file the transform writes (DuckDB's default).
+ROW_GROUP_ROWS = 122_880
 
 # Where a container's memory cap is, cgroup v2 then v1: a job's task sees the host's RAM in
 # sysconf, and a limit taken from that would let DuckDB outgrow the task.
@@ -91,8 +95,32 @@ class SqlRunner:
         """Stream the result: writing a state file never holds it whole in memory."""
         return self.con.sql(sql).to_arrow_reader(rows_per_batch)
 
+    @property
+    def scratch(self) -> Path:
+        """The private spill folder: also where a file bound for an object store is encoded."""
+        return Path(self._spill)
+
+    def copy(self, sql: str, path: str) -> int:
+        """Write the result of ``sql`` to a local Parquet file; returns its rows.
+
+        DuckDB encodes it itself, streaming and on every thread, so a result is never held
+        whole, nor converted to Arrow and encoded again in Python. An ORDER BY in ``sql`` is
+        kept in the file. Row groups of 122,880 rows (DuckDB's own) keep min/max statistics
+        fine enough to skip the parts of the state a batch does not touch.
+        """
+        quoted = path.replace("'", "''")
+        rows = self.con.execute(
+            f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd, "
+            f"COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP_ROWS})").fetchall()
+        return int(rows[0][0]) if rows else 0
+
     def fetch(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
+
+    def first(self, sql: str) -> tuple[Any, ...]:
+        """The first row of ``sql`` as Python values (empty when there is none)."""
+        rows = self.con.execute(sql).fetchall()
+        return tuple(rows[0]) if rows else ()
 
     def scalar(self, sql: str) -> int:
         rows = self.con.execute(sql).fetchall()  # fetchall: a result left open blocks the next

@@ -9,10 +9,12 @@ Per source table the state holds ``current`` (the latest valid version of every 
 dimensions, aggregates and reference checks read; a base file and the deltas of the batches
 since, each delta holding the ids a batch changed, so a batch writes what it changed and the
 base is rewritten only every ``COMPACT_AFTER`` batches) and ``seen`` (the version key of every
-version ever delivered, valid or not: what the overlap de-duplication reads); per aggregate,
-the whole aggregate as of the batch (the next batch emits only the groups that differ from
-it). ``seen`` only grows, so each batch appends one file (merged into one every
-``COMPACT_AFTER`` files); the aggregates are rewritten only when the batch changed them.
+version ever delivered, valid or not: what the overlap de-duplication reads; each file sorted
+by last_updated, so a batch of recent versions skips the older row groups on their
+statistics); per aggregate, the aggregate as of the batch, also as a base and the deltas of
+the batches that changed it (the groups they changed; a group that is gone has a zero count).
+``seen`` only grows, so each batch appends one file (merged into one every ``COMPACT_AFTER``
+files). Files are encoded by the engine itself (``COPY ... TO``), never held in Python.
 
 State k = state k-1 + batch k. Data files get fresh names and are never overwritten; the
 manifest of batch k is written after all of them and before the batch's ``_SUCCESS.json``, and
@@ -24,8 +26,9 @@ fails its check is never rebuilt behind the user's back: ``StateError`` names th
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -59,19 +62,18 @@ def new_file_uri(processed_uri: str, table: str, kind: str) -> str:
 @dataclass
 class State:
     """The files of one state: ``current`` (base, then deltas) and ``seen`` lists per table,
-    ``aggregates`` one file per aggregate. ``rows`` counts each file's rows, checked on
-    opening."""
+    ``aggregates`` (base, then deltas) per aggregate. ``rows`` counts each file's rows, checked
+    on opening."""
 
     batch_id: str | None = None
     current: dict[str, list[str]] = field(default_factory=dict)
     seen: dict[str, list[str]] = field(default_factory=dict)
-    aggregates: dict[str, str] = field(default_factory=dict)
+    aggregates: dict[str, list[str]] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
 
     def files(self) -> Iterator[str]:
-        for uris in (*self.current.values(), *self.seen.values()):
+        for uris in (*self.current.values(), *self.seen.values(), *self.aggregates.values()):
             yield from uris
-        yield from self.aggregates.values()
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "batch_id": self.batch_id, "current": self.current,
@@ -97,7 +99,8 @@ def load(processed_uri: str, last_batch: str | None) -> State:
         state = State(batch_id=doc["batch_id"],
                       current={t: list(v) for t, v in doc["current"].items()},
                       seen={t: list(v) for t, v in doc["seen"].items()},
-                      aggregates=dict(doc["aggregates"]),
+                      aggregates={a: [v] if isinstance(v, str) else list(v)
+                                  for a, v in doc["aggregates"].items()},
                       rows={k: int(v) for k, v in doc["rows"].items()})
         if doc.get("format") != FORMAT or state.batch_id != last_batch:
             raise ValueError("unexpected format or batch id")
@@ -137,26 +140,17 @@ def dataset(uris: list[str], schema: pa.Schema | None = None) -> pads.Dataset:
                         schema=schema)
 
 
-def write(uri: str, reader: pa.RecordBatchReader) -> int:
-    """Stream ``reader`` into a new Parquet file; returns its rows.
+def write(uri: str, produce: Callable[[str], int], scratch: Path | None = None) -> int:
+    """Write a new state file that ``produce(local_path)`` encodes (the engine's ``copy``);
+    returns its rows.
 
     The name is fresh and no manifest lists it yet, so a crash mid-write leaves an orphan that
-    nothing reads, never a damaged state: no temporary name is needed.
+    nothing reads, never a damaged state.
     """
-    fs, path = storage.resolve(uri)
-    rows = 0
     try:
-        if "/" in path:
-            fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
-        with fs.open_output_stream(path) as sink, \
-                pq.ParquetWriter(sink, reader.schema, compression="zstd",
-                                 compression_level=1) as writer:
-            for batch in reader:
-                writer.write_batch(batch)
-                rows += batch.num_rows
+        return storage.write_parquet_from(uri, produce, scratch)
     except (OSError, pa.ArrowException) as exc:
         raise StorageError(f"cannot write state file {uri}: {exc}") from exc
-    return rows
 
 
 def commit(processed_uri: str, state: State) -> None:

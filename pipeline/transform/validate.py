@@ -10,8 +10,9 @@ both from the compacted state (``state.py``). Relations produced:
 
 - ``versions_<t>``: one row per version (id, last_updated) no earlier batch delivered, the
   first copy seen, with its version key (``VERSION_KEY``).
-- ``checked_<t>``: the version typed, with ``_rule``/``_column`` of the first rule it breaks
-  (NULL when valid); the stage renders the raw values of the rows that break one.
+- ``checked_<t>``: the version typed, with its version key and ``_rule``/``_column`` of the
+  first rule it breaks (NULL when valid); the stage renders the raw values of the rows that
+  break one. ``versions_<t>`` is only a view under it: the batch is copied once, typed.
 - ``valid_<t>``: ids with a valid version by this batch (``valid_from`` 0: earlier batches and
   this one count alike). A reference is judged against its parent as of the child's batch, so
   a verdict never depends on later batches.
@@ -53,6 +54,14 @@ def _version_part(column: str, type_: str, typed: frozenset[str]) -> tuple[str, 
 
 def _same_version(a: str, b: str) -> str:
     return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in VERSION_KEY)
+
+
+def render_version_range(table: SourceTable, typed: frozenset[str] = frozenset()) -> str:
+    """The batch's rows, and the range and NULL count of their typed last_updated: the only part
+    of ``seen_<t>`` that can hold one of its versions (``seen`` files are sorted by it)."""
+    lu, _ = _version_part("last_updated", "TIMESTAMP", typed)
+    return (f"SELECT count(*), min({lu}), max({lu}), count(*) - count({lu}) "
+            f"FROM raw_{table.name}")
 
 
 def render_versions(table: SourceTable, typed: frozenset[str] = frozenset()) -> str:
@@ -141,9 +150,10 @@ def render_checked(table: SourceTable, typed: frozenset[str] = frozenset()) -> s
         f"{c.name if c.name in typed else _cast(c.name, c.type)} AS {c.name}" for c in cols)
     raw_cols = "".join(f",\n        {c.name} AS _r_{c.name}" for c in cols if _parsed(c, typed))
     out_cols = ", ".join(f"t.{c.name}" for c in cols)
+    keys = ", ".join(VERSION_KEY)
     return f"""
 SELECT
-    t._batch, t._seq, {out_cols},
+    t._batch, t._seq, {out_cols}, {", ".join(f"t.{c}" for c in VERSION_KEY)},
     CASE
 {rule_case}
     END AS _rule,
@@ -152,7 +162,7 @@ SELECT
     END AS _column
 FROM (
     SELECT
-        _batch, _seq,
+        _batch, _seq, {keys},
         {typed_cols}{raw_cols}
     FROM versions_{table.name}
 ) AS t
@@ -217,10 +227,11 @@ def render_all(table: SourceTable, typed: frozenset[str] = frozenset()) -> list[
     """Every rendered relation of a table, in the order it must be created.
 
     The batch's relations are materialised (each is read several times and is as small as the
-    batch); ``current_`` is a view over the state, streamed by whatever reads it.
+    batch), except ``versions_``, which only ``checked_`` reads; ``current_`` is a view over the
+    state, streamed by whatever reads it.
     """
     return [
-        Relation(f"versions_{table.name}", render_versions(table, typed), materialise=True),
+        Relation(f"versions_{table.name}", render_versions(table, typed), materialise=False),
         Relation(f"checked_{table.name}", render_checked(table, typed), materialise=True),
         Relation(f"valid_{table.name}", render_valid(table), materialise=True),
         Relation(f"changed_{table.name}", render_changed(table), materialise=True),

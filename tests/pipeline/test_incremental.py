@@ -80,17 +80,16 @@ from tests.pipeline.goldendata import settings_for
 
 original, point, calls = state.write, sys.argv[2], []
 
-def dying_write(uri, reader):
+def dying_write(uri, produce, scratch=None):
     calls.append(uri)
-    if point == "mid-file" and len(calls) == 3:  # half a file: a few rows, then killed
-        import pyarrow.parquet as pq
+    if point == "mid-file" and len(calls) == 3:  # half a file under its final name, then killed
+        import os
         fs, path = state.storage.resolve(uri)
-        with fs.open_output_stream(path) as sink:
-            writer = pq.ParquetWriter(sink, reader.schema)
-            writer.write_batch(reader.read_next_batch())
-            sink.flush()
-            crash()
-    rows = original(uri, reader)
+        fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
+        produce(path)
+        os.truncate(path, os.path.getsize(path) // 2)
+        crash()
+    rows = original(uri, produce, scratch)
     if point == "files-written" and "aggregate" in uri:
         crash()
     return rows

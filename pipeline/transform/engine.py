@@ -23,6 +23,9 @@ def sql_file(name: str) -> str:
     return resources.files("pipeline.transform").joinpath("sql", f"{name}.sql").read_text()
 
 
+# Optimizers off for every query (see ``SqlRunner``).
+_DISABLED = "build_side_probe_side"
+
 # Rows per Parquet row group of every file the transform writes (DuckDB's default).
 ROW_GROUP_ROWS = 122_880
 
@@ -78,7 +81,7 @@ class SqlRunner:
         self.con.execute(f"SET memory_limit = '{limit}MB'")
         self.con.execute("SET temp_directory = ?", [self._spill])
         self.con.execute("SET preserve_insertion_order = false")
-        self.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+        self.con.execute(f"SET disabled_optimizers = '{_DISABLED}'")
 
     def register(self, name: str, table: pa.Table) -> None:
         """Expose an Arrow table under ``name`` without copying it."""
@@ -109,9 +112,16 @@ class SqlRunner:
         fine enough to skip the parts of the state a batch does not touch.
         """
         quoted = path.replace("'", "''")
-        rows = self.con.execute(
-            f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd, "
-            f"COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP_ROWS})").fetchall()
+        # Without statistics propagation every column is written nullable (OPTIONAL): with it,
+        # DuckDB writes REQUIRED wherever this result happens to have no NULL, and the same
+        # output would change schema from one batch to the next.
+        self.con.execute(f"SET disabled_optimizers = '{_DISABLED},statistics_propagation'")
+        try:
+            rows = self.con.execute(
+                f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd, "
+                f"COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP_ROWS})").fetchall()
+        finally:
+            self.con.execute(f"SET disabled_optimizers = '{_DISABLED}'")
         return int(rows[0][0]) if rows else 0
 
     def fetch(self, sql: str) -> pa.Table:

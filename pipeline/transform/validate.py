@@ -170,15 +170,25 @@ FROM (
 """
 
 
-def render_valid(table: SourceTable) -> str:
-    """Ids with a valid version before or in this batch."""
+def render_valid_new(table: SourceTable) -> str:
+    """Ids with a valid version in this batch and none in the state: the state is scanned once
+    against a hash of the batch's ids, never hashed itself."""
     k = table.key
     return f"""
-SELECT id, 0 AS valid_from FROM (
-    SELECT {k} AS id FROM state_{table.name}
-    UNION
-    SELECT {k} FROM checked_{table.name} WHERE _rule IS NULL
-)
+WITH batch_ids AS (SELECT DISTINCT {k} FROM checked_{table.name} WHERE _rule IS NULL)
+SELECT {k} FROM batch_ids ANTI JOIN (
+    SELECT s.{k} FROM state_{table.name} AS s SEMI JOIN batch_ids AS b ON b.{k} = s.{k}
+) AS known USING ({k})
+"""
+
+
+def render_valid(table: SourceTable) -> str:
+    """Ids with a valid version before or in this batch, each once (the state's ids are)."""
+    k = table.key
+    return f"""
+SELECT {k} AS id, 0 AS valid_from FROM state_{table.name}
+UNION ALL
+SELECT {k}, 0 FROM valid_new_{table.name}
 """
 
 
@@ -233,7 +243,8 @@ def render_all(table: SourceTable, typed: frozenset[str] = frozenset()) -> list[
     return [
         Relation(f"versions_{table.name}", render_versions(table, typed), materialise=False),
         Relation(f"checked_{table.name}", render_checked(table, typed), materialise=True),
-        Relation(f"valid_{table.name}", render_valid(table), materialise=True),
+        Relation(f"valid_new_{table.name}", render_valid_new(table), materialise=True),
+        Relation(f"valid_{table.name}", render_valid(table), materialise=False),
         Relation(f"changed_{table.name}", render_changed(table), materialise=True),
         Relation(f"current_{table.name}", render_current(table), materialise=False),
     ]

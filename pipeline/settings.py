@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,12 @@ class SourceKind(StrEnum):
 
     POSTGRES = "postgres"
     EXPORTS = "exports"
+    CDC = "cdc"
+
+    @property
+    def reads_database(self) -> bool:
+        """Whether this source reads the OLTP database (and so needs its URL)."""
+        return self is not SourceKind.EXPORTS
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,10 @@ class EnvVar:
 
 
 SOURCE = EnvVar(
-    "TRICLOUD_SOURCE", "`postgres` (default) or `exports`: what ingest reads.", output="source_kind"
+    "TRICLOUD_SOURCE",
+    "`postgres` (default, incremental on last_updated), `exports` or `cdc` (logical "
+    "replication: every version and every delete): what ingest reads.",
+    output="source_kind",
 )
 SOURCE_URL = EnvVar(
     "TRICLOUD_SOURCE_URL",
@@ -106,6 +116,34 @@ SPILL_DIR = EnvVar(
     "temporary folder).",
     required_in_cloud=False,
 )
+CDC_SLOT = EnvVar(
+    "TRICLOUD_CDC_SLOT",
+    "cdc source: the logical replication slot it reads (default `tricloud`; a-z, 0-9, _).",
+    required_in_cloud=False,
+)
+CDC_PUBLICATION = EnvVar(
+    "TRICLOUD_CDC_PUBLICATION",
+    "cdc source: the publication of the 11 tables (default `tricloud`).",
+    required_in_cloud=False,
+)
+CDC_LAG_WARN_MB = EnvVar(
+    "TRICLOUD_CDC_LAG_WARN_MB",
+    "cdc source: a run logs a warning when the slot was this many MiB of WAL behind "
+    "(default 1024): WAL the source keeps until the pipeline catches up.",
+    required_in_cloud=False,
+)
+CDC_LAG_WARN_SECONDS = EnvVar(
+    "TRICLOUD_CDC_LAG_WARN_SECONDS",
+    "cdc source: a run logs a warning when its oldest unread commit was this old "
+    "(default 7200).",
+    required_in_cloud=False,
+)
+CDC_BATCH_CHANGES = EnvVar(
+    "TRICLOUD_CDC_BATCH_CHANGES",
+    "cdc source: changes per raw batch (default 200000; whole transactions, so a larger "
+    "transaction makes a larger batch). Bounds ingest memory; a run drains in several batches.",
+    required_in_cloud=False,
+)
 AZURE_CLIENT_ID = EnvVar(
     "AZURE_CLIENT_ID",
     "Client id of the Azure job's user-assigned managed identity: `abfs://` storage "
@@ -158,6 +196,11 @@ ENV_VARS: tuple[EnvVar, ...] = (
     LOCAL_DIR,
     MEMORY_MB,
     SPILL_DIR,
+    CDC_SLOT,
+    CDC_PUBLICATION,
+    CDC_LAG_WARN_MB,
+    CDC_LAG_WARN_SECONDS,
+    CDC_BATCH_CHANGES,
     AZURE_CLIENT_ID,
     S3_ENDPOINT,
     GCS_ENDPOINT,
@@ -284,6 +327,52 @@ class EngineConfig:
         return cls(int(memory) if memory else None, Path(spill) if spill else None)
 
 
+# The server's rule for replication slot names (publications follow it too, which keeps the
+# pgoutput ``publication_names`` option free of quoting).
+SLOT_NAME = re.compile(r"^[a-z0-9_]{1,63}$")
+
+
+def _count(env: Mapping[str, str], var: EnvVar, default: int, unit: str) -> int:
+    raw = env.get(var.name) or None
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{var.name}={raw!r} is not a positive whole number of {unit}")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class CdcConfig:
+    """The cdc source's slot and publication, when to warn about its lag, and its batch size.
+
+    The names default to what ``pipeline cdc setup`` creates; the thresholds exist because a
+    slot keeps WAL on the source for as long as the pipeline does not read it.
+    """
+
+    slot: str = "tricloud"
+    publication: str = "tricloud"
+    lag_warn_bytes: int = 1024 * 1024 * 1024
+    lag_warn_seconds: int = 7200
+    batch_changes: int = 200_000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> CdcConfig:
+        names = {}
+        for var, default in ((CDC_SLOT, cls.slot), (CDC_PUBLICATION, cls.publication)):
+            value = env.get(var.name) or default
+            if not SLOT_NAME.match(value):
+                raise SettingsError(f"{var.name}={value!r} is not a slot or publication name; "
+                                    "use a-z, 0-9 and _ (at most 63 characters)")
+            names[var] = value
+        return cls(
+            slot=names[CDC_SLOT],
+            publication=names[CDC_PUBLICATION],
+            lag_warn_bytes=_count(env, CDC_LAG_WARN_MB, cls.lag_warn_bytes >> 20, "MiB") << 20,
+            lag_warn_seconds=_count(env, CDC_LAG_WARN_SECONDS, cls.lag_warn_seconds, "seconds"),
+            batch_changes=_count(env, CDC_BATCH_CHANGES, cls.batch_changes, "changes"),
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a pipeline run needs, typed. Build it with ``from_env`` or ``local``."""
@@ -298,6 +387,7 @@ class Settings:
     local_dir: Path = Path(".tricloud")
     storage: StorageConfig = field(default_factory=StorageConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
+    cdc: CdcConfig = field(default_factory=CdcConfig)
 
     @property
     def is_local(self) -> bool:
@@ -332,6 +422,7 @@ class Settings:
             ) from None
         storage = StorageConfig.from_env(env)
         engine = EngineConfig.from_env(env)
+        cdc = CdcConfig.from_env(env)
         host = env.get(WAREHOUSE_HOST.name)
         if not host:
             base = cls.local(local_dir, source=source)
@@ -346,13 +437,14 @@ class Settings:
                 local_dir=base.local_dir,
                 storage=storage,
                 engine=engine,
+                cdc=cdc,
             )
         missing = [
             n
             for n in (RAW_URI.name, PROCESSED_URI.name, WAREHOUSE_DB.name, WAREHOUSE_USER.name)
             if not env.get(n)
         ]
-        if source is SourceKind.POSTGRES and not env.get(SOURCE_URL.name):
+        if source.reads_database and not env.get(SOURCE_URL.name):
             missing.append(SOURCE_URL.name)
         if source is SourceKind.EXPORTS and not env.get(LANDING_URI.name):
             missing.append(LANDING_URI.name)
@@ -382,4 +474,5 @@ class Settings:
             local_dir=local_dir,
             storage=storage,
             engine=engine,
+            cdc=cdc,
         )

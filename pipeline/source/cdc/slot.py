@@ -91,7 +91,8 @@ class SlotReader:
 
 
 def deliver(reader: SlotReader, commit: Callable[[Batch], None], *,
-            committed_lsn: int | None = None, upto_changes: int | None = None) -> Batch:
+            committed_lsn: int | None = None, upto_lsn: int | None = None,
+            upto_changes: int | None = None) -> Batch:
     """One exactly-once step: peek, drop what is already committed, commit, then advance.
 
     ``committed_lsn`` is the highest ``end_lsn`` a committed manifest records: after a crash
@@ -99,7 +100,7 @@ def deliver(reader: SlotReader, commit: Callable[[Batch], None], *,
     skipped here. ``commit`` must make the batch durable (data, then manifest) before returning;
     if it raises, nothing is advanced and the next call reads the same changes.
     """
-    batch = reader.peek(upto_changes=upto_changes)
+    batch = reader.peek(upto_lsn=upto_lsn, upto_changes=upto_changes)
     if committed_lsn is not None:
         fresh = [c for c in batch.changes if c.end_lsn > committed_lsn]
         batch = Batch(changes=fresh, transactions=len({c.end_lsn for c in fresh}),

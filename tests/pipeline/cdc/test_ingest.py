@@ -153,3 +153,22 @@ def test_run_summary_reports_lag_and_warns_past_the_threshold(
     start, end = result.details["lag_at_start"], result.details["lag"]
     assert start["bytes"] > 0 and start["seconds"] >= 0 and end["bytes"] <= start["bytes"]
     assert end["seconds"] == 0.0  # nothing left unread
+
+
+def test_an_unchanged_toasted_value_is_carried_across_runs(cdc_source: str,
+                                                           tmp_path: Path) -> None:
+    """The version with the value was read by an earlier run; FULL's old row still has it."""
+    import random
+
+    big = random.Random(20).randbytes(10_000).hex()  # incompressible: stored out of line
+    operations.setup(cdc_source, NAMES)
+    rz.run_ingest(tmp_path, cdc_source)
+    _sql(cdc_source, f"UPDATE design SET file_location = '{big}' WHERE design_id = 1")
+    rz.run_ingest(tmp_path, cdc_source)
+    _sql(cdc_source, "UPDATE design SET design_name = 'renamed' WHERE design_id = 1",
+         "DELETE FROM design WHERE design_id = 1")
+    rz.run_ingest(tmp_path, cdc_source)
+
+    got = [(op, r["design_name"], r["file_location"] == big)
+           for op, r in rz.versions(tmp_path, "design", "design_id", 1)]
+    assert got[1:] == [("update", "renamed", True), ("delete", "renamed", True)]

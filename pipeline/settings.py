@@ -140,8 +140,9 @@ CDC_LAG_WARN_SECONDS = EnvVar(
 )
 CDC_BATCH_CHANGES = EnvVar(
     "TRICLOUD_CDC_BATCH_CHANGES",
-    "cdc source: changes per raw batch (default 200000; whole transactions, so a larger "
-    "transaction makes a larger batch). Bounds ingest memory; a run drains in several batches.",
+    "cdc source: about this many row changes per raw batch (default 100000; whole "
+    "transactions, so a larger transaction makes a larger batch). Bounds ingest memory; a run "
+    "drains in as many batches as it needs.",
     required_in_cloud=False,
 )
 AZURE_CLIENT_ID = EnvVar(
@@ -353,7 +354,7 @@ class CdcConfig:
     publication: str = "tricloud"
     lag_warn_bytes: int = 1024 * 1024 * 1024
     lag_warn_seconds: int = 7200
-    batch_changes: int = 200_000
+    batch_changes: int = 100_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> CdcConfig:

@@ -26,6 +26,9 @@ PEEK = ("SELECT data FROM pg_logical_slot_peek_binary_changes(%s, %s::pg_lsn, %s
         "'proto_version', '1', 'publication_names', %s)")
 
 
+STREAM_CHUNK = 1000
+
+
 @dataclass(frozen=True)
 class Batch:
     """Whole committed transactions, in commit order; ``end_lsn`` is what to advance to."""
@@ -55,8 +58,9 @@ class SlotReader:
         lsn = format_lsn(upto_lsn) if upto_lsn is not None else None
         try:
             with self.conn.cursor() as cur:
+                # Rows in chunks (libpq 17+): one at a time costs a round of calls per row.
                 for (data,) in cur.stream(PEEK, (self.slot, lsn, upto_changes,
-                                                 self.publication)):
+                                                 self.publication), size=STREAM_CHUNK):
                     yield decode(bytes(data))
         except psycopg.Error as exc:
             raise PipelineError(slot_error(self.slot, exc)) from None

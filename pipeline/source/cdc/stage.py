@@ -95,6 +95,7 @@ def run(session: Session, *, tables: Sequence[SourceTable],
         slot = _slot(conn, names)
         check(conn, names, tables, slot)
         before = operations.status(url, names) if slot is not None else None
+        lag_at_start = _lag(before)  # now: a status's age in seconds grows as it is read
         _warn(session, names, config, "when this run started", before)
         if committed is None:
             mode = "snapshot"
@@ -111,12 +112,13 @@ def run(session: Session, *, tables: Sequence[SourceTable],
             done = drain(conn, names, settings.raw_uri, tables, committed_lsn=committed,
                          batch_changes=config.batch_changes, rows_per_part=rows_per_part)
     after = operations.status(url, names)
+    lag = _lag(after)
     _warn(session, names, config, "at the end of this run", after)
-    return _result(mode, names, done, before, after, time.perf_counter() - started)
+    return _result(mode, names, done, lag_at_start, lag, time.perf_counter() - started)
 
 
-def _result(mode: str, names: Names, done: Drained, before: SlotStatus | None,
-            after: SlotStatus | None, seconds: float) -> StageResult:
+def _result(mode: str, names: Names, done: Drained, lag_at_start: dict[str, Any] | None,
+            lag: dict[str, Any] | None, seconds: float) -> StageResult:
     rows = done.rows
     total = sum(rows.values())
     details: dict[str, Any] = {
@@ -126,7 +128,7 @@ def _result(mode: str, names: Names, done: Drained, before: SlotStatus | None,
         "manifests": [w.manifest for w in done.written],
         "tables": rows, "transactions": done.transactions, "truncates": done.truncates,
         "confirmed_lsn": format_lsn(done.confirmed_lsn) if done.confirmed_lsn else None,
-        "lag_at_start": _lag(before), "lag": _lag(after),
+        "lag_at_start": lag_at_start, "lag": lag,
         "rows_per_second": round(total / seconds) if seconds > 0 else None,
     }
     if not done.written:

@@ -200,19 +200,26 @@ def _state_columns(table: SourceTable, alias: str = "") -> str:
 def render_changed(table: SourceTable) -> str:
     """The batch's latest valid version per id, where it is newer than the state's.
 
-    ``_seq`` grows with arrival, so (last_updated, _seq) orders a batch's versions exactly; a
-    version of an earlier batch with the same last_updated is the same version, already
+    Most ids have one valid version in a batch and pass through; only ids with several are
+    ranked. ``_seq`` grows with arrival, so (last_updated, _seq) orders a batch's versions
+    exactly; a version of an earlier batch with the same last_updated is the same version, already
     de-duplicated, so a tie with the state cannot happen and ``>=`` keeps the newer batch's.
     """
     k = table.key
+    valid = f"SELECT {_state_columns(table)}, _seq FROM checked_{table.name} WHERE _rule IS NULL"
     return f"""
-WITH latest AS (
-    SELECT arg_max(_seq, (last_updated, _seq)) AS _seq
-    FROM checked_{table.name} WHERE _rule IS NULL GROUP BY {k}
+WITH several AS (
+    SELECT {k} FROM checked_{table.name} WHERE _rule IS NULL GROUP BY {k} HAVING count(*) > 1
+),
+latest AS (
+    SELECT {_state_columns(table, "v")}, row_number() OVER (
+        PARTITION BY v.{k} ORDER BY v.last_updated DESC, v._seq DESC) AS _rn
+    FROM ({valid}) AS v SEMI JOIN several AS m ON m.{k} = v.{k}
 ),
 candidates AS (
-    SELECT {_state_columns(table, "c")} FROM checked_{table.name} AS c
-    SEMI JOIN latest AS l ON l._seq = c._seq
+    SELECT {_state_columns(table, "v")} FROM ({valid}) AS v ANTI JOIN several AS m ON m.{k} = v.{k}
+    UNION ALL
+    SELECT {_state_columns(table)} FROM latest WHERE _rn = 1
 ),
 before AS (
     SELECT s.{k}, s.last_updated FROM state_{table.name} AS s

@@ -66,13 +66,16 @@ def maintain(runner: SqlRunner, name: str, had_state: bool) -> None:
     moved_by_parents = f" UNION SELECT {key} FROM state_{src} WHERE {via}" if via else ""
     runner.materialise(f"affected_{name}",
                        f"SELECT {key} FROM changed_{src}{moved_by_parents}")
-    # The state's rows of the affected ids, read once; as they are now, those rows with the
-    # batch's versions swapped in (every changed id is affected).
-    runner.materialise(f"before_{src}", f"SELECT * FROM state_{src} "
+    # The state's rows of the affected ids, read once and only the columns the aggregate names;
+    # as they are now, those rows with the batch's versions swapped in (every changed id is
+    # affected).
+    query = sql_file(name)
+    columns = ", ".join(c.name for c in TABLES_BY_NAME[src].all_columns
+                        if c.name == key or re.search(rf"\b{c.name}\b", query))
+    runner.materialise(f"before_{src}", f"SELECT {columns} FROM state_{src} "
                                         f"WHERE {key} IN (SELECT {key} FROM affected_{name})")
     runner.view(f"after_{src}", f"SELECT * FROM before_{src} ANTI JOIN changed_{src} "
-                                f"USING ({key}) UNION ALL SELECT * FROM changed_{src}")
-    query = sql_file(name)
+                                f"USING ({key}) UNION ALL SELECT {columns} FROM changed_{src}")
     old_parents = {f"current_{p}": f"state_{p}" for p, _ in grain.parents}
     before = _relations(query, {f"current_{src}": f"before_{src}", **old_parents})
     after = _relations(query, {f"current_{src}": f"after_{src}"})

@@ -74,7 +74,7 @@ def transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
                                     "CAST(0 AS INTEGER) AS batch")
     state_relations.register(runner, before, raw)
     for table in TABLES:
-        for rel in render_all(table, raw[table.name].typed):
+        for rel in render_all(table, raw[table.name].typed, first=before.batch_id is None):
             (runner.materialise if rel.materialise else runner.view)(rel.name, rel.sql)
     for name in outputs.AGGREGATES:
         aggregates.maintain(runner, name, name in before.aggregates)

@@ -113,7 +113,20 @@ def _parsed(column: Column, typed: frozenset[str]) -> bool:
     return column.type in (INT, MONEY, BOOL, *DATE_TYPES) and column.name not in typed
 
 
-def render_checked(table: SourceTable, typed: frozenset[str] = frozenset()) -> str:
+def _parents(table: SourceTable, column: Column, typed: frozenset[str], first: bool) -> str:
+    """The parent ids a reference column is checked against. After the first batch, only
+    those the batch's raw rows name: the parent's ids are scanned against a hash of those,
+    and the check joins the few that match, never a hash of every id the state holds."""
+    parent = f"valid_{column.references}"
+    if first:
+        return parent
+    value = column.name if column.name in typed else _cast(column.name, column.type)
+    return (f"(SELECT id, valid_from FROM {parent} WHERE id IN "
+            f"(SELECT {value} FROM raw_{table.name}))")
+
+
+def render_checked(table: SourceTable, typed: frozenset[str] = frozenset(),
+                   first: bool = True) -> str:
     """Each version typed, with the first rule it breaks. The raw values for the quarantine are
     not carried here: the stage renders them only for the few rows that break a rule."""
     cols = table.all_columns
@@ -142,7 +155,8 @@ def render_checked(table: SourceTable, typed: frozenset[str] = frozenset()) -> s
         for c in references
     ]
     joins = "\n".join(
-        f"LEFT JOIN valid_{c.references} AS p_{c.name} ON p_{c.name}.id = t.{c.name}"
+        f"LEFT JOIN {_parents(table, c, typed, first)} AS p_{c.name} "
+        f"ON p_{c.name}.id = t.{c.name}"
         for c in references)
     rule_case = "\n".join(f"        WHEN {cond} THEN '{rule}'" for rule, _, cond in checks)
     column_case = "\n".join(f"        WHEN {cond} THEN '{col}'" for _, col, cond in checks)
@@ -240,7 +254,8 @@ SELECT {cols} FROM changed_{table.name}
 """
 
 
-def render_all(table: SourceTable, typed: frozenset[str] = frozenset()) -> list[Relation]:
+def render_all(table: SourceTable, typed: frozenset[str] = frozenset(),
+               first: bool = True) -> list[Relation]:
     """Every rendered relation of a table, in the order it must be created.
 
     The batch's relations are materialised (each is read several times and is as small as the
@@ -249,7 +264,8 @@ def render_all(table: SourceTable, typed: frozenset[str] = frozenset()) -> list[
     """
     return [
         Relation(f"versions_{table.name}", render_versions(table, typed), materialise=False),
-        Relation(f"checked_{table.name}", render_checked(table, typed), materialise=True),
+        Relation(f"checked_{table.name}", render_checked(table, typed, first),
+                 materialise=True),
         Relation(f"valid_new_{table.name}", render_valid_new(table), materialise=True),
         Relation(f"valid_{table.name}", render_valid(table), materialise=False),
         Relation(f"changed_{table.name}", render_changed(table), materialise=True),

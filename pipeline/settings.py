@@ -98,7 +98,7 @@ MEMORY_MB = EnvVar(
     "TRICLOUD_MEMORY_MB",
     "The job's memory in MiB; the transform engine's memory limit is half of it. Unset: "
     "the container's cgroup limit, else the machine's memory.",
-    required_in_cloud=False,
+    output="memory_mb",
 )
 SPILL_DIR = EnvVar(
     "TRICLOUD_SPILL_DIR",

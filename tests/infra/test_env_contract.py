@@ -151,3 +151,20 @@ def test_each_job_is_told_its_memory_and_source_from_the_stack_config(synth, sta
     assert values["TRICLOUD_SOURCE"] == pipeline.source.value == "postgres"
     settings = Settings.from_env({**values, "TRICLOUD_SOURCE_URL": "postgresql://h/s"})
     assert settings.engine.memory_mb == int(pipeline.memory_gb * 1024)
+
+
+@pytest.mark.parametrize("cloud", sorted(VALUES))
+def test_a_stack_that_chooses_cdc_changes_only_its_jobs_source(synth, cloud):
+    """``pipeline.source: cdc`` reaches the job as TRICLOUD_SOURCE and changes nothing else: the
+    slot and publication keep the pipeline's defaults, and no resource is added or removed."""
+    from config.stacks import find_stack_file
+    from tricloud.synth import synthesize_changed
+
+    base = synth(f"dev-{cloud}")
+    changed = synthesize_changed(find_stack_file(f"dev-{cloud}"), {"pipeline.source": "cdc"})
+
+    before, after = VALUES[cloud](base), VALUES[cloud](changed)
+    assert after.pop("TRICLOUD_SOURCE") == "cdc"
+    assert before.pop("TRICLOUD_SOURCE") == "postgres"
+    assert before == after
+    assert [r.urn for r in changed.resources] == [r.urn for r in base.resources]

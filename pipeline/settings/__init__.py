@@ -6,6 +6,7 @@ parsing), ``warehouse_target``, ``storage_config``, ``engine_config`` and ``prob
 a bad setting raises). Import them from here: ``from pipeline.settings import ENV_VARS, Settings``.
 """
 
+from pipeline.settings.choices import LogFormat
 from pipeline.settings.engine_config import EngineConfig
 from pipeline.settings.pipeline_settings import Settings
 from pipeline.settings.problems import SettingsError
@@ -20,6 +21,7 @@ from pipeline.settings.variables import (
     GCS_ENDPOINT,
     LANDING_URI,
     LOCAL_DIR,
+    LOG_FORMAT,
     MEMORY_MB,
     PROCESSED_URI,
     RAW_URI,
@@ -49,6 +51,7 @@ __all__ = [
     "GCS_ENDPOINT",
     "LANDING_URI",
     "LOCAL_DIR",
+    "LOG_FORMAT",
     "MEMORY_MB",
     "PROCESSED_URI",
     "RAW_URI",
@@ -65,6 +68,7 @@ __all__ = [
     "Endpoint",
     "EngineConfig",
     "EnvVar",
+    "LogFormat",
     "Settings",
     "SettingsError",
     "SourceKind",

@@ -102,6 +102,12 @@ SPILL_DIR = EnvVar(
     "temporary folder).",
     required_in_cloud=False,
 )
+LOG_FORMAT = EnvVar(
+    "TRICLOUD_LOG_FORMAT",
+    "`auto` (default), `text` or `json`: how a run reports on stderr. `auto` prints readable "
+    "lines on a terminal and JSON lines off one (what the clouds' log pipelines parse).",
+    required_in_cloud=False,
+)
 AZURE_CLIENT_ID = EnvVar(
     "AZURE_CLIENT_ID",
     "Client id of the Azure job's user-assigned managed identity: `abfs://` storage "
@@ -154,6 +160,7 @@ ENV_VARS: tuple[EnvVar, ...] = (
     LOCAL_DIR,
     MEMORY_MB,
     SPILL_DIR,
+    LOG_FORMAT,
     AZURE_CLIENT_ID,
     S3_ENDPOINT,
     GCS_ENDPOINT,

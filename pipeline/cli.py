@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-bad-rows", action="store_true",
                    help="do not add rule-breaking rows before the second run")
     out(p)
+    command("doctor", help="check what a run needs: settings, source, warehouse, storage")
     p = command("cdc", help="change data capture: the source's publication and slot")
     p.add_argument("cdc_action", choices=("setup", "status", "drop"), metavar="ACTION",
                    help="setup (check the source, create publication and slot), status "
@@ -152,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, run, and map failures to one line and an exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":  # reports bad settings as one of its checks
+        from pipeline import doctor
+
+        return doctor.run(os.environ, lambda line: print(line, flush=True))
     from pipeline.runlog import RunLog
     from pipeline.settings import Settings
 

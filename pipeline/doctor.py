@@ -276,8 +276,8 @@ def _source_checks(settings: Settings, source_url: str | None) -> Iterator[Check
     source = _postgres_source(source_url, embedded=settings.is_local and not
                               settings.source_url)
     yield source
-    if settings.source.value == "cdc" and source.status is Status.OK:
-        yield from cdc_checks(source_url)
+    if settings.source is SourceKind.CDC and source.status is Status.OK:
+        yield from cdc_checks(source_url, settings.cdc.slot, settings.cdc.publication)
 
 
 def run(env: Mapping[str, str], write: Callable[[str], None]) -> int:

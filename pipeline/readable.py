@@ -53,8 +53,8 @@ def summary(fields: dict[str, Any]) -> str:
     return text
 
 
-def warning(message: str) -> str:
-    return f"{_clock()}  warning: {message}"
+def warning(stage: str, message: str) -> str:
+    return f"{_clock()}  {stage:<{_WIDTH}} warning: {message}"
 
 
 def event(name: str, fields: dict[str, Any]) -> str:

@@ -83,14 +83,16 @@ class RunLog:
                   rows_in=None, rows_out=None, quarantined=None, seconds=round(seconds, 3),
                   error=error)
 
-    def warning(self, message: str, **fields: Any) -> None:
-        """Something the operator should act on although the run goes on."""
-        self.emit("warning", readable.warning(message), message=message, **fields)
-
     def progress(self, description: str,
                  total: int | None = None) -> AbstractContextManager[Callable[[int], None]]:
         """A progress bar for a long step, drawn only when readable and on a terminal."""
         return progress(description, total, stream=self.out, enabled=self.readable)
+
+    def warning(self, stage: str, message: str, **fields: Any) -> None:
+        """Something an operator should act on although the stage goes on (a replication slot
+        far behind): its own line, which a failure alarm does not match."""
+        self.emit("warning", readable.warning(stage, message), stage=stage, status="warning",
+                  message=message, **fields)
 
     def summary(self, status: str = "ok") -> dict[str, Any]:
         """The run's row balance: input rows = loaded + quarantined.

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.settings.cdc_config import CdcConfig
 from pipeline.settings.choices import ENVIRONMENTS, LOCAL_ENVIRONMENT, SSL_MODES, LogFormat
 from pipeline.settings.engine_config import EngineConfig
 from pipeline.settings.storage_config import StorageConfig
@@ -49,6 +50,7 @@ class Settings:
     local_dir: Path = Path(".tricloud")
     storage: StorageConfig = field(default_factory=StorageConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
+    cdc: CdcConfig = field(default_factory=CdcConfig)
     log_format: LogFormat = LogFormat.AUTO
 
     @property
@@ -88,6 +90,7 @@ class Settings:
         engine = EngineConfig.read(reader)
         log_format = reader.choice(LOG_FORMAT, [f.value for f in LogFormat], "a log format")
         storage = StorageConfig.read(reader)
+        cdc = CdcConfig.read(reader)
         reader.unknown_names()
         if reader.has(WAREHOUSE_HOST):
             _check_platform_complete(reader, source)
@@ -96,7 +99,8 @@ class Settings:
         reader.check()
 
         common = {"source": source, "source_url": source_url, "storage": storage,
-                  "engine": engine, "log_format": LogFormat(log_format or LogFormat.AUTO)}
+                  "engine": engine, "cdc": cdc,
+                  "log_format": LogFormat(log_format or LogFormat.AUTO)}
         if host is None:
             base = cls.local(local_dir, source=source)
             return cls(
@@ -126,20 +130,18 @@ class Settings:
         )
 
 
-# What each source reads from, when the pipeline runs against a platform (locally the embedded
-# server and the local landing folder stand in).
-SOURCE_NEEDS: dict[SourceKind, EnvVar] = {
-    SourceKind.POSTGRES: SOURCE_URL,
-    SourceKind.EXPORTS: LANDING_URI,
-}
+def source_needs(source: SourceKind) -> EnvVar:
+    """What a source reads from, when the pipeline runs against a platform (locally the
+    embedded server and the local landing folder stand in)."""
+    return SOURCE_URL if source.reads_database else LANDING_URI
+
+
 _PLATFORM_ONLY = (WAREHOUSE_PORT, WAREHOUSE_DB, WAREHOUSE_USER, WAREHOUSE_PASSWORD,
                   WAREHOUSE_SSLMODE)
 
 
 def _check_platform_complete(reader: Reader, source: SourceKind) -> None:
-    needed = [RAW_URI, PROCESSED_URI, WAREHOUSE_DB, WAREHOUSE_USER]
-    if source in SOURCE_NEEDS:
-        needed.append(SOURCE_NEEDS[source])
+    needed = [RAW_URI, PROCESSED_URI, WAREHOUSE_DB, WAREHOUSE_USER, source_needs(source)]
     missing = [var.name for var in needed if not reader.has(var)]
     if missing:
         reader.problems.append(

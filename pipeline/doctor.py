@@ -134,8 +134,9 @@ def cdc_checks(url: str, slot: str = "tricloud", publication: str = "tricloud") 
             try:
                 prerequisites.check(conn)
             except prerequisites.PrerequisiteError as exc:
+                # "<what is wrong>. <each platform's fix>" or "<what is wrong>; <fixes>"
                 text = str(exc)
-                detail, _, fix = text.partition("; ")
+                detail, _, fix = text.partition(". ") if ". " in text else text.partition("; ")
                 return [Check("cdc prerequisites", Status.FAIL, detail, fix or text)]
             has_publication = conn.execute(
                 "SELECT 1 FROM pg_publication WHERE pubname = %s", (publication,)).fetchone()

@@ -118,7 +118,11 @@ class RatioTable:
                 cells.append("-")
                 continue
             if dnf(r):
-                cells.append(f"did not finish within {r['memory_gb']:g} GB")
+                cell = f"did not finish within {r['memory_gb']:g} GB of address space"
+                if r.get("without_address_cap"):
+                    mb = r["without_address_cap"]["peak_rss_mb"]
+                    cell += f"; peak RSS {mb:,.0f} MB with the setting alone"
+                cells.append(cell)
                 verdict = met(False)
             else:
                 cells.append(f"{ratio(r['peak_rss_mb'], JOB_MB)} ({r['peak_rss_mb']:,.0f} MB)")

@@ -69,6 +69,7 @@ def snapshot(source_url: str, dirs: SizeDirs) -> dict[str, Any]:
     raw.write_manifest(raw_uri, batch_id, "cdc-snapshot", written)
     seconds = time.perf_counter() - started
     drop(source_url)
+    shutil.rmtree(dirs.cdc, ignore_errors=True)  # a second copy of the source: gigabytes at 10M
     return {"rows": sum(p.rows for p in written), "work_seconds": seconds,
             "consistent_lsn": start.consistent_lsn,
             "tables": {p.table: p.rows for p in written}}

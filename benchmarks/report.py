@@ -78,6 +78,14 @@ LATER = [("ingest", "ingest"), ("bare_ingest", "bare binary COPY of the ingested
 OPTIONAL = {"cdc_snapshot", "cdc_drain"}  # absent when the run skipped the cdc steps
 
 
+def _label(label: str, r: dict[str, Any] | None) -> str:
+    """The bare read's rows are the raw batch's (the transform's rows); the state's it also
+    read are named in its label."""
+    if r and "state_rows" in r:
+        return f"{label} ({r['state_rows']:,} state rows)"
+    return label
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     load = ", ".join(f"{x:.1f}" for x in m["load_before"])
@@ -98,8 +106,9 @@ def render(results: dict[str, Any]) -> str:
         lines += [_row(f"{n} | {label}", s.get(key)) for key, label in FIRST
                   if key in s or key not in OPTIONAL]
         for part, title in (("incremental", "second batch (1%)"), ("fixed", "fixed change")):
-            lines += [_row(f"{n} | {title}: {label}", s.get(part, {}).get(key))
-                      for key, label in LATER if key in s.get(part, {}) or key not in OPTIONAL]
+            batch = s.get(part, {})
+            lines += [_row(f"{n} | {title}: {_label(label, batch.get(key))}", batch.get(key))
+                      for key, label in LATER if key in batch or key not in OPTIONAL]
     lines += ["", *ratios.render(results["sizes"])]
     loads = [s for s in results["sizes"] if "copy" in s]
     if loads:

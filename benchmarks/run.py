@@ -1,4 +1,4 @@
-"""The benchmark runner: ``python -m benchmarks [--sizes 1000000,10000000] [--update-readme]``.
+"""The benchmark runner: ``python -m benchmarks [--sizes 1000000,10000000] [--update-doc]``.
 
 Per size (``benchmarks.sizes``): seed the embedded source, then a first batch, a 1% batch and a
 fixed change, every stage in its own process (``benchmarks.stage``) next to the machine's floor
@@ -6,8 +6,8 @@ under it (a bare binary COPY out of the source, a bare read of what the transfor
 binary COPY into unindexed tables), the first transform again under the prod job's 4 GiB, the
 cdc source's snapshot and change drain over the same rows; the pandas reference must agree
 with the pipeline or nothing is reported. Once: COPY against ``to_sql`` and the offline plan.
-Progress goes to stderr; the results go to a Markdown file (and, if asked, between the
-README's markers).
+Progress goes to stderr; the results go to a Markdown file (and, if asked, between
+docs/benchmarks.md's markers).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from benchmarks import plancost, report
 from benchmarks.launch import PROJECT_ROOT, say, step
 from benchmarks.server import Server
 from benchmarks.sizes import Options, ReferenceMismatchError, SizeRun
+
+DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
 def bench_plan() -> dict[str, Any]:
@@ -42,8 +44,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=PROJECT_ROOT / "benchmarks" / "results.md")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/bench"),
                    help="data, raw and processed zones, the server (needs ~40 GB at 10M)")
-    p.add_argument("--update-readme", type=Path, default=None, metavar="README",
-                   help="also write the table between the README's benchmark markers")
+    p.add_argument("--update-doc", "--update-readme", dest="update_doc", type=Path,
+                   nargs="?", const=DOC, default=None, metavar="FILE",
+                   help="also write the table between the benchmark markers of FILE "
+                        "(default docs/benchmarks.md; --update-readme is the old name)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--reuse-source", action="store_true",
                    help="skip seeding a size whose source is still as seeded (a run changes "
@@ -61,7 +65,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if args.update_doc is not None:  # refuse before an hour of measuring, not after it
+        try:
+            report.splice(args.update_doc.read_text(), "")
+        except (OSError, ValueError) as exc:
+            cli.error(f"--update-doc {args.update_doc}: {exc} (the figures live in "
+                      f"{DOC.relative_to(PROJECT_ROOT)})")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.workdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYTHONPATH", str(PROJECT_ROOT))
@@ -79,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             results["sizes"].append(SizeRun(server, args.workdir, orders, options).run())
             results["machine"]["load_after"] = os.getloadavg()
             (args.workdir / "results.json").write_text(json.dumps(results, indent=2))
-            report.write(results, args.out, args.update_readme)
+            report.write(results, args.out, args.update_doc)
             say(f"wrote {args.out}")
     except ReferenceMismatchError as exc:
         print(f"benchmarks: {exc}", file=sys.stderr)

@@ -72,6 +72,7 @@ def capped_step(name: str, memory_gb: float, size_dir: Path,
         say(f"  {name}: did not finish within {memory_gb:g} GB")
         return {"rows": 0, "seconds": 0.0, "peak_rss_mb": 0.0, "out_of_memory": True,
                 "memory_gb": memory_gb, "returncode": exc.returncode,
-                "error": exc.stderr.strip().splitlines()[-1:]}
+                "error": [line for line in exc.stderr.splitlines()
+                          if any(word in line for word in _OUT_OF_MEMORY)][-3:]}
     result["memory_gb"] = memory_gb
     return result

@@ -35,6 +35,8 @@ class JobData:
     warehouse_secret_ref: pulumi.Input[str]
     source_secret_ref: pulumi.Input[str]
     environment: str
+    # The job's memory in MiB (pipeline.memory_gb): the transform engine sizes its limit from it.
+    memory_mb: int
     # Only where the job's SDK cannot find its own identity (Azure's user-assigned identity).
     identity_client_id: pulumi.Input[str] | None = None
     source_kind: str = SourceKind.POSTGRES.value
@@ -110,6 +112,6 @@ def job_environment(cloud: str, data: JobData,
         if var.secret:
             secrets[var.name] = value
         else:
-            plain[var.name] = (value if isinstance(value, str)
+            plain[var.name] = (str(value) if isinstance(value, str | int)
                                else pulumi.Output.from_input(value).apply(str))
     return JobEnvironment(plain=plain, secrets=secrets)

@@ -36,3 +36,11 @@ class NatMode(StrEnum):
     NONE = "none"
     SINGLE = "single"
     PER_ZONE = "per_zone"
+
+
+class Source(StrEnum):
+    """What the pipeline job ingests from; the platforms pass it as ``TRICLOUD_SOURCE``."""
+
+    POSTGRES = "postgres"
+    CDC = "cdc"
+    EXPORTS = "exports"

@@ -6,11 +6,12 @@ their problems at once, so a stack author fixes a file in one pass rather than o
 
 from __future__ import annotations
 
-from config.enums import Cloud, Environment
+from config.enums import Cloud, Environment, Source
 from config.errors import MISSING, Problem
 from config.regions import region_problem
 from config.schema import PlatformConfig
 from config.sizes import JOB_MEMORY_PER_CPU, database_machine
+from pipeline.settings import SourceKind
 
 
 def cross_field_problems(platform: PlatformConfig, prefix: str) -> list[Problem]:
@@ -31,6 +32,7 @@ def cross_field_problems(platform: PlatformConfig, prefix: str) -> list[Problem]
             f"does not fit pipeline.cpu={cpu:g} on {cloud.value}: allowed {low * cpu:g} to "
             f"{high * cpu:g} GiB"))
     problems += _replica_region_problems(platform, prefix)
+    problems += _source_problems(platform, prefix)
     if cloud is Cloud.GCP and platform.gcp is None:
         problems.append(Problem(f"{prefix}.gcp.project", MISSING,
                                 "required for cloud gcp: the project the stack deploys into"))
@@ -54,3 +56,23 @@ def _replica_region_problems(platform: PlatformConfig, prefix: str) -> list[Prob
         return [Problem(key, replica, other)]
     problem = region_problem(Cloud.AWS, replica)
     return [Problem(key, replica, f"{other}: {problem}")] if problem else []
+
+
+def _source_problems(platform: PlatformConfig, prefix: str) -> list[Problem]:
+    """``pipeline.source`` must be a source the platforms can give the job everything for, and
+    one the pipeline of this version reads (a job that fails at start is worse than a refusal)."""
+    source = platform.pipeline.source
+    key = f"{prefix}.pipeline.source"
+    readable = {kind.value for kind in SourceKind}
+    runnable = [s.value for s in Source if s is not Source.EXPORTS and s.value in readable]
+    if source is Source.EXPORTS:
+        return [Problem(key, source.value, (
+            "the exports source reads a landing storage (TRICLOUD_LANDING_URI) that the "
+            f"platforms do not create; use {' or '.join(runnable)} on a cloud stack, or run the "
+            "exports source where its landing folder is (pipeline run with "
+            "TRICLOUD_SOURCE=exports and TRICLOUD_LANDING_URI)"))]
+    if source.value not in readable:
+        return [Problem(key, source.value, (
+            f"this version of the pipeline has no {source.value} source; allowed: "
+            f"{', '.join(runnable)}"))]
+    return []

@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from config.cron import cron_problem
-from config.enums import Cloud, Environment, NatMode, Size
+from config.enums import Cloud, Environment, NatMode, Size, Source
 from config.regions import region_problem
 from config.sizes import JOB_CPU_STEPS
 
@@ -80,6 +80,13 @@ class PipelineConfig(_Strict):
                              "allows a range per vCPU.")
     timeout_minutes: int = Field(ge=5, le=1440, description="A run is stopped after this.")
     retries: int = Field(ge=0, le=5, description="Retries of a failed run before it alerts.")
+    # The same in every environment, so a model default rather than an environment default.
+    source: Source = Field(
+        default=Source.POSTGRES, description="What the job ingests: `postgres` (the source "
+        "database's changed rows by `last_updated`), `cdc` (the source database's write-ahead log "
+        "through logical replication: every version and every delete; the source database must "
+        "have logical replication on, which the platforms do not manage) or `exports` (files "
+        "dropped into a landing storage; refused on the platforms, which create none).")
 
     @field_validator("schedule")
     @classmethod
@@ -95,6 +102,11 @@ class PipelineConfig(_Strict):
         if value not in JOB_CPU_STEPS:
             raise ValueError(f"allowed: {', '.join(map(str, JOB_CPU_STEPS))}")
         return value
+
+    @property
+    def memory_mb(self) -> int:
+        """The job's memory in MiB: what the pipeline is told it has (``TRICLOUD_MEMORY_MB``)."""
+        return round(self.memory_gb * 1024)
 
 
 class AlertsConfig(_Strict):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from config.defaults import ENVIRONMENT_DEFAULTS
 from config.enums import Cloud, Environment
@@ -71,6 +72,8 @@ def _rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str,
             default = " / ".join(per_env)
         elif info.is_required():
             default = "required"
+        elif info.default not in (None, PydanticUndefined):  # the same in every environment
+            default = _yaml(info.default)
         else:
             default = "optional"
         rows.append((key, _type_name(info.annotation), default, info.description or ""))

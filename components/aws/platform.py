@@ -78,7 +78,8 @@ class Platform(pulumi.ComponentResource):
             warehouse_host=database.address, warehouse_port=database.port,
             warehouse_database=database.database, warehouse_user=database.user,
             warehouse_secret_ref=database.password_secret_arn,
-            source_secret_ref=secrets.source_arn, environment=cfg.environment.value)
+            source_secret_ref=secrets.source_arn, environment=cfg.environment.value,
+            memory_mb=cfg.pipeline.memory_mb, source_kind=cfg.pipeline.source.value)
         environment = job_environment(cfg.cloud.value, data, secret_refs={
             # ECS reads one JSON key of the RDS-managed secret: "<arn>:<key>:<stage>:<id>"
             "warehouse_secret_ref": database.password_secret_arn.apply(

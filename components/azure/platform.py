@@ -75,7 +75,9 @@ class Platform(pulumi.ComponentResource):
             warehouse_user=db.user,
             warehouse_secret_ref=vault.secret_uris[vault_names["warehouse_secret_ref"]],
             source_secret_ref=vault.secret_uris[vault_names["source_secret_ref"]],
-            environment=ctx.platform.environment.value, identity_client_id=identity.client_id)
+            environment=ctx.platform.environment.value, identity_client_id=identity.client_id,
+            memory_mb=ctx.platform.pipeline.memory_mb,
+            source_kind=ctx.platform.pipeline.source.value)
         environment = job_environment(ctx.platform.cloud.value, data)
         compute = Job("compute", JobArgs(
             subnet_id=net.apps_subnet_id, identity_id=identity.id,

@@ -77,7 +77,8 @@ class Platform(pulumi.ComponentResource):
             warehouse_host=database.host, warehouse_port=PORT,
             warehouse_database=database.database, warehouse_user=database.user,
             warehouse_secret_ref=secrets.secrets[WAREHOUSE_PASSWORD].id,
-            source_secret_ref=secrets.secrets[SOURCE_URL].id, environment=cfg.environment.value)
+            source_secret_ref=secrets.secrets[SOURCE_URL].id, environment=cfg.environment.value,
+            memory_mb=cfg.pipeline.memory_mb, source_kind=cfg.pipeline.source.value)
         environment = job_environment(cfg.cloud.value, data)
         job = Job("job", JobArgs(
             pipeline=cfg.pipeline, image=images.image_ref,

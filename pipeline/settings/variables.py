@@ -103,12 +103,18 @@ MEMORY_MB = EnvVar(
     "TRICLOUD_MEMORY_MB",
     "The job's memory in MiB; the transform engine's memory limit is half of it. Unset: "
     "the container's cgroup limit, else the machine's memory.",
-    required_in_cloud=False,
+    output="memory_mb",
 )
 SPILL_DIR = EnvVar(
     "TRICLOUD_SPILL_DIR",
     "Folder the transform engine spills to past its memory limit (default: the system "
     "temporary folder).",
+    required_in_cloud=False,
+)
+LOG_FORMAT = EnvVar(
+    "TRICLOUD_LOG_FORMAT",
+    "`auto` (default), `text` or `json`: how a run reports on stderr. `auto` prints readable "
+    "lines on a terminal and JSON lines off one (what the clouds' log pipelines parse).",
     required_in_cloud=False,
 )
 CDC_SLOT = EnvVar(
@@ -191,6 +197,7 @@ ENV_VARS: tuple[EnvVar, ...] = (
     LOCAL_DIR,
     MEMORY_MB,
     SPILL_DIR,
+    LOG_FORMAT,
     CDC_SLOT,
     CDC_PUBLICATION,
     CDC_LAG_WARN_MB,

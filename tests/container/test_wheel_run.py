@@ -58,7 +58,7 @@ def _platform_env(dirs: Path, port: int, source_db: str, warehouse_db: str) -> d
         processed_storage_uri=(dirs / "processed").as_uri(),
         warehouse_host="127.0.0.1", warehouse_port=port, warehouse_database=warehouse_db,
         warehouse_user="postgres", warehouse_secret_ref="unused", source_secret_ref="unused",
-        environment="dev"))
+        environment="dev", memory_mb=2048))
     env = {k: v for k, v in contract.plain.items() if isinstance(v, str)}
     env["TRICLOUD_WAREHOUSE_PORT"] = str(port)
     env["TRICLOUD_WAREHOUSE_SSLMODE"] = "prefer"

@@ -75,6 +75,10 @@ def test_job_environment_is_exactly_the_pipeline_contract(plan):
     assert values["TRICLOUD_WAREHOUSE_HOST"] == plan.outputs["warehouse_host"]
     assert values["TRICLOUD_RAW_URI"] == plan.outputs["raw_storage_uri"]
     assert values["TRICLOUD_WAREHOUSE_SSLMODE"] == "require"
+    # The job is told the memory its task has (the engine's limit is half), and its source.
+    task = plan.one("aws:ecs/taskDefinition:TaskDefinition").inputs
+    assert values["TRICLOUD_MEMORY_MB"] == task["memory"]
+    assert values["TRICLOUD_SOURCE"] == platform_of(plan.stack).pipeline.source.value
 
 
 def test_secrets_come_from_secrets_manager_by_reference(plan):

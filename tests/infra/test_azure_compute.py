@@ -60,6 +60,10 @@ def test_job_resources_come_from_the_config(plan):
     pipeline = platform_of(plan.stack).pipeline
     resources = job(plan)["template"]["containers"][0]["resources"]
     assert resources == {"cpu": pipeline.cpu, "memory": f"{pipeline.memory_gb:g}Gi"}
+    # The job is told the memory its container has (the engine's limit is half), and its source.
+    env = {e["name"]: e.get("value") for e in job(plan)["template"]["containers"][0]["env"]}
+    assert int(env["TRICLOUD_MEMORY_MB"]) == float(resources["memory"].removesuffix("Gi")) * 1024
+    assert env["TRICLOUD_SOURCE"] == pipeline.source.value
 
 
 def test_job_environment_is_exactly_the_contract(plan):

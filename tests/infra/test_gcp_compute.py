@@ -16,7 +16,8 @@ SECRET_ENV_VARS = {v.name for v in secret_variables("gcp")}
 JOB = "gcp:cloudrunv2/job:Job"
 PLAIN_ENV = {"TRICLOUD_SOURCE", "TRICLOUD_RAW_URI", "TRICLOUD_PROCESSED_URI",
              "TRICLOUD_WAREHOUSE_HOST", "TRICLOUD_WAREHOUSE_PORT", "TRICLOUD_WAREHOUSE_DB",
-             "TRICLOUD_WAREHOUSE_USER", "TRICLOUD_WAREHOUSE_SSLMODE", "TRICLOUD_ENVIRONMENT"}
+             "TRICLOUD_WAREHOUSE_USER", "TRICLOUD_WAREHOUSE_SSLMODE", "TRICLOUD_ENVIRONMENT",
+             "TRICLOUD_MEMORY_MB"}
 
 
 def task(plan):
@@ -95,6 +96,10 @@ def test_environment_values_come_from_the_outputs(plan):
     assert env["TRICLOUD_WAREHOUSE_PORT"] == str(out["warehouse_port"])
     assert env["TRICLOUD_WAREHOUSE_SSLMODE"] == "require"
     assert env["TRICLOUD_ENVIRONMENT"] == plan.environment
+    # The job is told the memory its container has (the engine's limit is half), and its source.
+    limits = container(plan)["resources"]["limits"]
+    assert f'{env["TRICLOUD_MEMORY_MB"]}Mi' == limits["memory"]
+    assert env["TRICLOUD_SOURCE"] == platform_of(plan.stack).pipeline.source.value
 
 
 def test_secrets_come_from_secret_manager_not_values(plan):

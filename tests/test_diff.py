@@ -292,3 +292,18 @@ def test_guardrail_results_of_head_mark_what_is_new_since_base():
     assert ("- 🆕 **mandatory** `public-storage` aws:s3/bucket:Bucket `raw`: "
             "public-storage broken") in md
     assert "NEW mandatory public-storage" in render_text(diff, {"dev-aws": findings})
+
+
+def test_entries_known_by_a_unique_name_are_compared_by_name_not_position():
+    """One environment variable inserted in a sorted list is one addition, however many
+    entries follow it; a list whose names repeat is still compared by position."""
+    before = {"env": [{"name": "A", "value": "1"}, {"name": "C", "value": "3"}]}
+    after = {"env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"},
+                     {"name": "C", "value": "3"}]}
+    assert diff_values(before, after) == [PropertyChange("env[name=B].value", ABSENT, "2")]
+    changed = {"env": [{"name": "A", "value": "1"}, {"name": "C", "value": "4"}]}
+    assert diff_values(before, changed) == [PropertyChange("env[name=C].value", "3", "4")]
+    twice = [{"name": "A", "value": "1"}, {"name": "A", "value": "2"}]
+    assert flatten({"env": twice}) == {"env[0].name": "A", "env[0].value": "1",
+                                       "env[1].name": "A", "env[1].value": "2"}
+    assert flatten({"env": [{"name": "a b", "value": "x"}]}) == {'env[name="a b"].value': "x"}

@@ -123,8 +123,25 @@ def _decoded(value: str) -> Any:
     return value
 
 
+def _by_name(items: list[Any]) -> dict[str, Any] | None:
+    """A list whose entries a provider tells apart by a unique ``name`` (a job's environment
+    variables, a task's containers), keyed by it: one variable inserted is then one addition,
+    not every later entry shifted by one position with its name and value "changed"."""
+    if not all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items):
+        return None
+    names = [i["name"] for i in items]
+    if len(set(names)) != len(names):
+        return None
+    return {n: {k: v for k, v in i.items() if k != "name"} for n, i in zip(names, items)}
+
+
+def _name(name: str) -> str:
+    return name if name and all(c.isalnum() or c in "_-" for c in name) else json.dumps(name)
+
+
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Leaves by dotted path (``a.b[0].c``); JSON strings are opened up, empty containers kept.
+    """Leaves by dotted path (``a.b[0].c``, ``env[name=X].value`` for entries known by a unique
+    name); JSON strings are opened up, empty containers kept.
 
     Keeping a nested ``{}`` or ``[]`` as a leaf means adding an empty block is still a visible
     change; an empty value at the top has no leaves.
@@ -138,6 +155,11 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
         return out
     if isinstance(value, list) and value:
         out = {}
+        named = _by_name(value)
+        if named is not None:
+            for name, rest in named.items():
+                out.update(flatten(rest, f"{prefix}[name={_name(name)}]"))
+            return out
         for i, v in enumerate(value):
             out.update(flatten(v, f"{prefix}[{i}]"))
         return out

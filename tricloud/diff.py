@@ -132,7 +132,7 @@ def _by_name(items: list[Any]) -> dict[str, Any] | None:
     names = [i["name"] for i in items]
     if len(set(names)) != len(names):
         return None
-    return {n: {k: v for k, v in i.items() if k != "name"} for n, i in zip(names, items)}
+    return {i["name"]: {k: v for k, v in i.items() if k != "name"} for i in items}
 
 
 def _name(name: str) -> str:

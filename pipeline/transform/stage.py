@@ -97,7 +97,8 @@ def _register_state(runner: SqlRunner, current: State, raw: dict[str, RawTable])
             runner.view(f"state_{name}", f"SELECT * FROM state_base_{name}")
             continue
         for i, uri in enumerate(deltas):
-            runner.register(f"state_delta_{name}_{i}", state_store.dataset([uri]))
+            runner.register(f"state_delta_{name}_{i}",
+                            state_store.dataset([uri], CURRENT_SCHEMAS[name]))
         stacked = " UNION ALL ".join(f"SELECT *, {i} AS _f FROM state_delta_{name}_{i}"
                                      for i in range(len(deltas)))
         runner.materialise(f"state_newest_{name}", f"""
@@ -194,7 +195,7 @@ def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
                                     "CAST(0 AS INTEGER) AS batch")
     _register_state(runner, before, raw)
     for table in TABLES:
-        for rel in render_all(table, raw[table.name].typed):
+        for rel in render_all(table, raw[table.name].typed, raw[table.name].changes):
             (runner.materialise if rel.materialise else runner.view)(rel.name, rel.sql)
     for name in outputs.AGGREGATES:
         if name in before.aggregates:

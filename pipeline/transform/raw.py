@@ -8,7 +8,9 @@ once, with TRY_CAST, where a failure can be quarantined instead of crashing the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -20,12 +22,33 @@ from pipeline.transform.contract import BOOL, DATE, INT, MONEY, TABLES, TEXT, TS
 
 
 @dataclass(frozen=True)
+class Truncate:
+    """A truncate the change stream saw: it has no row, so the manifest records it, per table::
+
+        "tables": {"sales_order": {"files": [...], "rows": 3, "truncates": [
+            {"commit_lsn": 23757, "ordinal": 2, "commit_time": "2024-03-01T10:00:00+00:00"}]}}
+    """
+
+    lsn: int
+    ordinal: int
+    commit_time: datetime  # UTC, naive like the contract's timestamps
+
+    @classmethod
+    def from_manifest(cls, entry: dict[str, Any]) -> Truncate:
+        moment = datetime.fromisoformat(str(entry["commit_time"]))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return cls(int(entry["commit_lsn"]), int(entry["ordinal"]), moment)
+
+
+@dataclass(frozen=True)
 class RawBatch:
     """A committed ingest batch: its manifest lists the only files that belong to it."""
 
     batch_id: str
     files: dict[str, tuple[str, ...]]  # table -> data file URIs
     rows: dict[str, int]
+    truncates: dict[str, tuple[Truncate, ...]] = field(default_factory=dict)
 
 
 def committed_batches(raw_uri: str) -> list[RawBatch]:
@@ -40,6 +63,8 @@ def committed_batches(raw_uri: str) -> list[RawBatch]:
             batch_id=str(manifest["batch_id"]),
             files={t: tuple(v.get("files", ())) for t, v in tables.items()},
             rows={t: int(v.get("rows", 0)) for t, v in tables.items()},
+            truncates={t: tuple(Truncate.from_manifest(e) for e in v["truncates"])
+                       for t, v in tables.items() if v.get("truncates")},
         ))
     return sorted(batches, key=lambda b: b.batch_id)
 
@@ -146,7 +171,8 @@ def read_table(table: SourceTable, batches: list[RawBatch]) -> RawTable:
     )
     fields = [pa.field(c.name, NATIVE[c.type] if c.name in typed else pa.string())
               for c in table.all_columns]
-    changes = any(_ORIGIN_SOURCE["_op"] in data.column_names for _, data in files)
+    changes = any(_ORIGIN_SOURCE["_op"] in data.column_names for _, data in files) or any(
+        table.name in batch.truncates for batch in batches)
     schema = pa.schema([*fields, *LINEAGE, *(ORIGIN if changes else ())])
     parts: list[pa.Table] = []
     seq = 0

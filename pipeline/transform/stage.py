@@ -24,7 +24,7 @@ from pipeline import storage
 from pipeline.session import Session
 from pipeline.settings import EngineConfig
 from pipeline.stages import StageResult
-from pipeline.transform import outputs
+from pipeline.transform import outputs, truncate
 from pipeline.transform import state as state_store
 from pipeline.transform.contract import TABLES, TABLES_BY_NAME
 from pipeline.transform.engine import SqlRunner, default_memory_limit_mb, sql_file
@@ -33,6 +33,7 @@ from pipeline.transform.raw import (
     SEEN_SCHEMA,
     RawBatch,
     RawTable,
+    Truncate,
     committed_batches,
     read_table,
 )
@@ -189,11 +190,15 @@ def _aggregate_state_sql(name: str) -> str:
 
 def _transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
                      processed_uri: str, before: State, *, write_outputs: bool = True,
+                     truncates: dict[str, tuple[Truncate, ...]] | None = None,
                      ) -> tuple[BatchCounts, State]:
     """One raw batch against the state before it: its outputs, counts and the next state."""
     runner.materialise("run_batch", f"SELECT CAST({_quote(batch_id)} AS VARCHAR) AS batch_id, "
                                     "CAST(0 AS INTEGER) AS batch")
     _register_state(runner, before, raw)
+    for name, events in (truncates or {}).items():
+        if name in raw:  # a truncate is every live id's delete: rows of the batch from here on
+            raw[name] = truncate.apply(runner, TABLES_BY_NAME[name], raw[name], events)
     for table in TABLES:
         for rel in render_all(table, raw[table.name].typed, raw[table.name].changes):
             (runner.materialise if rel.materialise else runner.view)(rel.name, rel.sql)
@@ -318,7 +323,7 @@ def _one_batch(batch: RawBatch, processed_uri: str, before: State, engine: Engin
         runner.register("ref_currency", currency_reference())
         raw_tables = {table.name: read_table(table, [batch]) for table in TABLES}
         return _transform_batch(runner, raw_tables, batch.batch_id, processed_uri, before,
-                                write_outputs=write_outputs)
+                                write_outputs=write_outputs, truncates=batch.truncates)
     finally:
         runner.close()
 

@@ -43,15 +43,23 @@ class Stream:
 
 
 def write_batch(raw_uri: str, batch_id: str, changes: Iterable[Change]) -> dict[str, int]:
-    """Commit one cdc raw batch (data parts, then the manifest); rows per table."""
+    """Commit one cdc raw batch (data parts, then the manifest); rows per table. A truncate
+    has no row: it goes into the manifest as the transform reads it (``raw.Truncate``)."""
     changes = list(changes)
+    rows = [c for c in changes if c.op is not Op.TRUNCATE]
+    truncates: dict[str, dict[str, Any]] = {}
+    for c in changes:
+        if c.op is Op.TRUNCATE:
+            truncates.setdefault(c.table, {"truncates": []})["truncates"].append({
+                "commit_lsn": c.commit_lsn, "ordinal": c.ordinal,
+                "commit_time": c.commit_time.isoformat()})
     parts = []
     for name in dict.fromkeys(c.table for c in changes):
         table_parts = raw.TableParts(raw_uri, name, batch_id)
-        table_parts.add(arrow.to_batch(BY_NAME[name], changes))
+        table_parts.add(arrow.to_batch(BY_NAME[name], rows))
         table_parts.flush()
         parts.append(table_parts)
-    raw.write_manifest(raw_uri, batch_id, "cdc", parts)
+    raw.write_manifest(raw_uri, batch_id, "cdc", parts, truncates)
     return {p.table: p.rows for p in parts}
 
 

@@ -20,7 +20,7 @@ from tests.pipeline import goldendata as g
 from tests.pipeline.cdc_batches import Stream, key_only, write_batch
 
 B1, B2, B3 = "20240301T000000Z", "20240302T000000Z", "20240303T000000Z"
-UPDATE, DELETE, INSERT = Op.UPDATE, Op.DELETE, Op.INSERT
+UPDATE, DELETE, INSERT, TRUNCATE = Op.UPDATE, Op.DELETE, Op.INSERT, Op.TRUNCATE
 
 
 def _run(settings: g.Settings, url: str) -> StageResult:
@@ -213,3 +213,33 @@ def test_a_delete_of_an_id_never_seen_is_quarantined(storage_root: str) -> None:
     assert (result.rows_in, result.rows_out, result.quarantined) == (4, 3, 1)
     assert [(q["key"], q["rule"]) for q in g.quarantined(settings, B1)] == \
         [("99", "missing_value")]
+
+
+def test_a_truncate_deletes_every_live_id_at_its_position(
+        storage_root: str, make_database: Callable[[], str]) -> None:
+    settings, url, stream, data = _start(storage_root, make_database)
+    order_4 = g._at("2024-03-01 12:00:00", g.sales_order(4, 2, 1, 1, "9.00", 1, "2024-03-05",
+                                                         "2024-03-09", 1))
+    order_5 = g._at("2024-03-01 13:00:00", g.sales_order(5, 1, 1, 2, "1.00", 1, "2024-03-05",
+                                                         "2024-03-09", 1))
+    inserted = stream.commit(("sales_order", INSERT, order_4))
+    deleted = stream.commit(("sales_order", DELETE,
+                             key_only("sales_order", data["sales_order"][0])))
+    truncated = stream.commit(("sales_order", TRUNCATE, {}), ("payment", TRUNCATE, {}))
+    write_batch(settings.raw_uri, B2, [*inserted, *deleted, *truncated,
+                                       *stream.commit(("sales_order", INSERT, order_5))])
+
+    result = _run(settings, url)
+
+    # 3 changes of orders; orders 2 and 3 (from the state) and 4 (from the batch) were live at
+    # the truncate, order 1 already gone; every payment was live, though the payment table has
+    # no row in the batch
+    assert (result.rows_in, result.quarantined) == (3 + 3 + 4, 0)
+    assert g.fetch(url, """SELECT sales_order_id, last_updated_date, last_updated_time
+                           FROM warehouse.fact_sales_order WHERE is_deleted
+                           ORDER BY change_lsn, sales_order_id""") == [
+        (1, *_at(deleted)), (2, *_at(truncated)), (3, *_at(truncated)), (4, *_at(truncated))]
+    assert g.fetch(url, "SELECT count(*) FROM warehouse.fact_payment WHERE is_deleted") == [(4,)]
+    # only the order inserted after the truncate counts
+    assert g.fetch(url, "SELECT orders, units_sold FROM warehouse.agg_sales_daily") == [(1, 2)]
+    assert g.fetch(url, "SELECT count(*) FROM warehouse.agg_payments_monthly") == [(0,)]

@@ -1,7 +1,7 @@
 """The results as Markdown: the machine, the per-stage table, the ratios against the targets.
 
 The same text goes to ``benchmarks/results.md`` and, between ``<!-- benchmarks:start -->`` and
-``<!-- benchmarks:end -->``, into the README, so the README never shows figures that the
+``<!-- benchmarks:end -->``, into ``docs/benchmarks.md``, so the docs never show figures that the
 results file does not.
 """
 
@@ -187,15 +187,22 @@ def _equality_note(sizes: list[dict[str, Any]]) -> str:
     return text.strip()
 
 
-def write(results: dict[str, Any], out: Path, readme: Path | None) -> None:
+def splice(body: str, text: str) -> str:
+    """The document with ``text`` between its benchmark markers, replacing what was there."""
+    if START not in body or END not in body:
+        raise ValueError(f"no {START} ... {END} markers")
+    head, rest = body.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{text.strip()}\n{END}{tail}"
+
+
+def write(results: dict[str, Any], out: Path, doc: Path | None) -> None:
     text = render(results)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("# Benchmark results\n\nWritten by `python -m benchmarks`; see the README's "
-                   "Benchmarks section for the command and what the figures mean.\n\n" + text)
-    if readme is not None:
-        body = readme.read_text()
-        if START not in body or END not in body:
-            raise SystemExit(f"{readme} has no {START} ... {END} markers")
-        head, rest = body.split(START, 1)
-        _, tail = rest.split(END, 1)
-        readme.write_text(f"{head}{START}\n{text}{END}{tail}")
+    out.write_text("# Benchmark results\n\nWritten by `python -m benchmarks`; see "
+                   "docs/benchmarks.md for the command and what the figures mean.\n\n" + text)
+    if doc is not None:
+        try:
+            doc.write_text(splice(doc.read_text(), text))
+        except ValueError as exc:
+            raise SystemExit(f"{doc}: {exc}") from exc

@@ -1,10 +1,11 @@
-"""The benchmark runner: ``python -m benchmarks [--sizes 1000000,10000000] [--update-readme]``.
+"""The benchmark runner: ``python -m benchmarks [--sizes 1000000,10000000] [--update-doc]``.
 
 Per size: seed the embedded source, then ingest, transform and load as a first batch, each in
 its own process (``benchmarks.stage``); read the raw zone bare; run the pandas reference and
 refuse to report anything unless its output equals the pipeline's; then a small second batch on
 top of the history. Once: COPY against ``to_sql`` and the offline plan. Progress goes to
-stderr; the results go to a Markdown file (and, if asked, between the README's markers).
+stderr; the results go to a Markdown file (and, if asked, between docs/benchmarks.md's
+markers).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from benchmarks import plancost, report
 from benchmarks.layout import SizeDirs
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
 class ReferenceMismatchError(RuntimeError):
@@ -192,8 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "benchmarks" / "results.md")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench"),
                         help="data, raw and processed zones, the server (needs ~40 GB at 10M)")
-    parser.add_argument("--update-readme", type=Path, default=None, metavar="README",
-                        help="also write the table between the README's benchmark markers")
+    parser.add_argument("--update-doc", "--update-readme", dest="update_doc", type=Path,
+                        nargs="?", const=DOC, default=None, metavar="FILE",
+                        help="also write the table between the benchmark markers of FILE "
+                             "(default docs/benchmarks.md; --update-readme is the old name)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reuse-source", action="store_true",
                         help="skip seeding a size whose source is still as seeded")
@@ -204,6 +208,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="address-space cap of the pandas reference (default 18); past "
                              "it that size's row says 'did not finish within N GB'")
     args = parser.parse_args(argv)
+    if args.update_doc is not None:  # refuse before an hour of measuring, not after it
+        try:
+            report.splice(args.update_doc.read_text(), "")
+        except (OSError, ValueError) as exc:
+            parser.error(f"--update-doc {args.update_doc}: {exc} (the figures live in "
+                         f"{DOC.relative_to(PROJECT_ROOT)})")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.workdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYTHONPATH", str(PROJECT_ROOT))
@@ -220,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
                                                args.pandas_memory_gb))
             results["machine"]["load_after"] = os.getloadavg()
             (args.workdir / "results.json").write_text(json.dumps(results, indent=2))
-            report.write(results, args.out, args.update_readme)
+            report.write(results, args.out, args.update_doc)
             say(f"wrote {args.out}")
     except ReferenceMismatchError as exc:
         print(f"benchmarks: {exc}", file=sys.stderr)

@@ -1,8 +1,8 @@
 """The one typed config of a tricloud stack (the ``tricloud:platform`` key).
 
-Every field is typed, described and validated here; the descriptions feed the README's config
-reference. Values an environment decides (sizes, protection, retention) have no defaults in the
-models: ``config.loader`` fills them from ``config.defaults`` first, so each has one source.
+Every field is typed, described and validated here; the descriptions feed the config reference
+in docs/config.md. Values an environment decides (sizes, protection, retention) have no defaults
+in the models: ``config.loader`` fills them from ``config.defaults`` first, so each has one source.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def test_each_cloud_draws_a_valid_flowchart_with_the_data_paths(stack: str):
     assert len(roles[Role.DATABASE]) == 1
     assert any("source-url" in n for n, referenced in roles[Role.SECRET] if referenced)
     assert len(edges) == sum(len(v) for v in roles.values())
-    assert text == render(_synth(stack))  # deterministic, so the README block is stable
+    assert text == render(_synth(stack))  # deterministic, so the docs' block is stable
 
 
 def test_references_make_solid_edges_and_roles_dotted_ones():

@@ -137,13 +137,20 @@ def _cost(args: argparse.Namespace) -> int:
 
 
 def _reference(args: argparse.Namespace) -> int:
-    from tricloud.reference import GENERATED, generated_block, update_readme
+    from tricloud import reference as ref
 
-    if args.update:
-        args.update.write_text(update_readme(args.update.read_text()))
-        print(f"updated the config reference in {args.update}", file=sys.stderr)
-    else:
-        print("\n\n".join(generated_block(b) for b in GENERATED))
+    if args.update is None:
+        print("\n\n".join(ref.generated_block(b) for b in ref.GENERATED))
+        return 0
+    for path in args.update or ref.home_files():
+        text = path.read_text()
+        if not ref.blocks_in(text):
+            homes = ", ".join(sorted(set(ref.HOMES.values())))
+            print(f"error: {path} holds no generated block (they live in {homes})",
+                  file=sys.stderr)
+            return 2
+        path.write_text(ref.update_text(text))
+        print(f"updated {', '.join(ref.blocks_in(text))} in {path}", file=sys.stderr)
     return 0
 
 
@@ -258,9 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--stack", required=True, metavar="NAME|FILE",
                      help="the stack to deploy (dev-aws) or its stack file")
     doc.add_argument("--stacks-dir", type=Path, default=STACKS_DIR, help=argparse.SUPPRESS)
-    ref = sub.add_parser("reference", help="print the config reference (Markdown)")
-    ref.add_argument("--update", type=Path, metavar="README",
-                     help="rewrite the generated block in this file instead of printing")
+    ref = sub.add_parser("reference", help="print the docs' generated blocks (Markdown)")
+    ref.add_argument("--update", type=Path, nargs="*", metavar="FILE",
+                     help="rewrite the generated blocks in these files (default: every docs/ "
+                          "file holding one) instead of printing")
     return parser
 
 

@@ -168,5 +168,5 @@ def render(plan: StackPlan) -> str:
 
 
 def fenced(plan: StackPlan) -> str:
-    """The diagram as a Markdown block GitHub draws (README, pull-request comment)."""
+    """The diagram as a Markdown block GitHub draws (docs/diagrams.md, pull-request comment)."""
     return f"```mermaid\n{render(plan)}```"

@@ -78,9 +78,8 @@ def render(spec: NewStack, cidr: IPv4Network) -> str:
     """The stack file's text: only what differs from the defaults, plus how to set the secret."""
     block = block_ranges(spec.cloud)
     lines = [
-        f"# Written by `tricloud new-stack`: the {spec.environment} defaults apply (see the "
-        "README's",
-        "# config reference); add only what differs. network.cidr is the lowest free /16 of the",
+        f"# Written by `tricloud new-stack`: the {spec.environment} defaults apply (see",
+        "# docs/config.md); add only what differs. network.cidr is the lowest free /16 of the",
         f"# {spec.cloud} block ({block[0]} to {block[-1]}).",
         "config:",
         "  tricloud:platform:",

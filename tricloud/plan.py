@@ -1,6 +1,6 @@
 """The offline plan: what a synthesised stack declares, and its stable JSON format.
 
-Format ``tricloud-plan/1`` (documented in the README): one document with the stacks in name
+Format ``tricloud-plan/1`` (documented in docs/platforms.md): one document with the stacks in name
 order; each stack has its resources in URN order with their inputs (secrets replaced by
 ``"[secret]"``) and its exported outputs. Keys are sorted and nothing depends on time or
 randomness, so the same commit always produces byte-identical JSON and two commits can be

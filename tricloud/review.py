@@ -1,7 +1,7 @@
-"""Everything a reviewer sees for two plans, computed once for the CLI and the README.
+"""Everything a reviewer sees for two plans, computed once for the CLI and the docs.
 
-``tricloud diff`` and the README's worked examples both call ``review`` and render its result,
-so the examples in the README are exactly what the command prints.
+``tricloud diff`` and the worked examples of docs/workflows.md both call ``review`` and render
+its result, so the examples in the docs are exactly what the command prints.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def test_cis_logging_and_audit_flags(plan):
     assert SEVERITIES.index(flags["log_min_messages"]) >= SEVERITIES.index("error")
     audited = set(flags["pgaudit.log"].split(","))
     assert "ddl" in audited and "role" in audited
-    # Slow statements stay logged at 5 s (README: why not off).
+    # Slow statements stay logged at 5 s (docs/platforms.md: why not off).
     assert flags["log_min_duration_statement"] == "5000"
 
 

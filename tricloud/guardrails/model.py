@@ -68,7 +68,7 @@ StackCheck = Callable[[Sequence[Resource], StackFacts], Iterable[tuple[Resource,
 class Rule:
     """A guardrail: ``check`` yields one problem description per breach, ``fix`` says what to do.
 
-    ``clouds`` comes from the per-cloud table the check reads, so the README table cannot claim
+    ``clouds`` comes from the per-cloud table the check reads, so the docs' table cannot claim
     coverage the code lacks; ``fixes`` says what to change in each of those clouds.
     """
 

@@ -41,6 +41,9 @@ earlier AS (
     WHERE p._rule IS NULL AND NOT p._deleted
       AND (p._lsn, p._ord, p._seq) < (d._lsn, d._ord, d._seq)
     GROUP BY d._seq
+),
+stated AS (  -- the state is the big side: it probes the few deletes, never the other way
+    SELECT s.* FROM state_{t} AS s SEMI JOIN deletes AS d ON d.{k} = s.{k}
 )
 SELECT {", ".join(columns)} FROM typed_{t} WHERE NOT _deleted
 UNION ALL
@@ -53,6 +56,6 @@ SELECT
 FROM typed_{t} AS d
 LEFT JOIN earlier AS e ON e._d = d._seq
 LEFT JOIN typed_{t} AS p ON p._seq = e._p
-LEFT JOIN state_{t} AS s ON s.{k} = d.{k}
+LEFT JOIN stated AS s ON s.{k} = d.{k}
 WHERE d._deleted
 """

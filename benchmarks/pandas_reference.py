@@ -9,7 +9,8 @@ deliberately slow. Money is handled as float64 and rounded to cents at the end, 
 pandas habit; ``compare`` checks it to the cent against the pipeline's exact decimals.
 
 The reference covers the PostgreSQL source's raw files (typed columns, dates as text), which is
-what the benchmark ingests; it does not re-implement every spelling an export may use.
+what the benchmark ingests; it does not re-implement every spelling an export may use, nor the
+change stream's deletes and commit positions (with the watermark source every row is live).
 """
 
 from __future__ import annotations
@@ -184,6 +185,19 @@ def build_outputs(checked: dict[str, pd.DataFrame], batch: str) -> dict[str, pd.
     out["fact_payment"] = _fact(checked["payment"], batch, "payment_id",
                                 [c for c in rest["payment"] if not c.endswith("ac_number")])
     out.update(_aggregates(cur))
+    return _liveness(out)
+
+
+def _liveness(out: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The watermark source sees no deletes and no change positions: every dimension and fact
+    row is live, and no fact version has a commit position (WAREHOUSE.md)."""
+    for name, df in out.items():
+        if name.startswith(("dim_", "fact_")):
+            df = df.assign(is_deleted=False)
+        if name.startswith("fact_"):
+            df = df.assign(change_lsn=pd.array([None] * len(df), dtype="Int64"),
+                           change_ordinal=pd.array([None] * len(df), dtype="Int32"))
+        out[name] = df
     return out
 
 

@@ -12,6 +12,7 @@ import re
 from pipeline.transform import outputs
 from pipeline.transform.contract import TABLES_BY_NAME
 from pipeline.transform.engine import SqlRunner, sql_file
+from pipeline.transform.validate import STATE_EXTRA
 
 
 def _relations(sql: str, renames: dict[str, str]) -> str:
@@ -70,8 +71,8 @@ def maintain(runner: SqlRunner, name: str, had_state: bool) -> None:
     # as they are now, those rows with the batch's versions swapped in (every changed id is
     # affected).
     query = sql_file(name)
-    columns = ", ".join(c.name for c in TABLES_BY_NAME[src].all_columns
-                        if c.name == key or re.search(rf"\b{c.name}\b", query))
+    names = (*(c.name for c in TABLES_BY_NAME[src].all_columns), *STATE_EXTRA)
+    columns = ", ".join(c for c in names if c == key or re.search(rf"\b{c}\b", query))
     runner.materialise(f"before_{src}", f"SELECT {columns} FROM state_{src} "
                                         f"WHERE {key} IN (SELECT {key} FROM affected_{name})")
     runner.view(f"after_{src}", f"SELECT * FROM before_{src} ANTI JOIN changed_{src} "

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from pipeline import storage
-from pipeline.transform import aggregates, dimensions, outputs, state_relations
+from pipeline.transform import aggregates, dimensions, outputs, state_relations, truncate
 from pipeline.transform import state as state_store
-from pipeline.transform.contract import TABLES
+from pipeline.transform.contract import TABLES, TABLES_BY_NAME
 from pipeline.transform.engine import SqlRunner, sql_file
-from pipeline.transform.raw import RawTable
+from pipeline.transform.raw import RawTable, Truncate
 from pipeline.transform.state import State
 from pipeline.transform.validate import render_all
 
@@ -68,13 +68,19 @@ def _write_outputs(runner: SqlRunner, processed_uri: str, batch_id: str, *, firs
 
 def transform_batch(runner: SqlRunner, raw: dict[str, RawTable], batch_id: str,
                     processed_uri: str, before: State, *, write_outputs: bool = True,
+                    truncates: dict[str, tuple[Truncate, ...]] | None = None,
                     ) -> tuple[BatchCounts, State]:
     """One raw batch against the state before it: its outputs, counts and the next state."""
     runner.materialise("run_batch", f"SELECT CAST({_quote(batch_id)} AS VARCHAR) AS batch_id, "
                                     "CAST(0 AS INTEGER) AS batch")
     state_relations.register(runner, before, raw)
+    for name, events in (truncates or {}).items():
+        if name in raw:  # a truncate is every live id's delete: rows of the batch from here on
+            raw[name] = truncate.apply(runner, TABLES_BY_NAME[name], raw[name], events)
+            state_relations.register_seen(runner, before, TABLES_BY_NAME[name], raw[name])
     for table in TABLES:
-        for rel in render_all(table, raw[table.name].typed, first=before.batch_id is None):
+        for rel in render_all(table, raw[table.name].typed, raw[table.name].changes,
+                              first=before.batch_id is None):
             (runner.materialise if rel.materialise else runner.view)(rel.name, rel.sql)
     for name in outputs.AGGREGATES:
         aggregates.maintain(runner, name, name in before.aggregates)

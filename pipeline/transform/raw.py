@@ -8,7 +8,9 @@ once, with TRY_CAST, where a failure can be quarantined instead of crashing the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -20,12 +22,43 @@ from pipeline.transform.contract import BOOL, DATE, INT, MONEY, TABLES, TEXT, TS
 
 
 @dataclass(frozen=True)
+class Truncate:
+    """A truncate the change stream saw. It has no row, so the cdc source records it as an
+    event of the manifest (``pipeline.source.cdc.rawbatch``)::
+
+        "cdc": {..., "truncates": [{"table": "sales_order", "commit_lsn": 23757,
+                                    "ordinal": 2, "commit_time": "2024-03-01T10:00:00+00:00",
+                                    ...}]}
+    """
+
+    lsn: int
+    ordinal: int
+    commit_time: datetime  # UTC, naive like the contract's timestamps
+
+    @classmethod
+    def from_manifest(cls, entry: dict[str, Any]) -> Truncate:
+        moment = datetime.fromisoformat(str(entry["commit_time"]))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return cls(int(entry["commit_lsn"]), int(entry["ordinal"]), moment)
+
+
+@dataclass(frozen=True)
 class RawBatch:
     """A committed ingest batch: its manifest lists the only files that belong to it."""
 
     batch_id: str
     files: dict[str, tuple[str, ...]]  # table -> data file URIs
     rows: dict[str, int]
+    truncates: dict[str, tuple[Truncate, ...]] = field(default_factory=dict)
+
+
+def _truncates(manifest: dict[str, Any]) -> dict[str, tuple[Truncate, ...]]:
+    """The manifest's truncate events by table, in commit order; none for other sources."""
+    events: dict[str, list[Truncate]] = {}
+    for entry in (manifest.get("cdc") or {}).get("truncates", ()):
+        events.setdefault(str(entry["table"]), []).append(Truncate.from_manifest(entry))
+    return {t: tuple(v) for t, v in events.items()}
 
 
 def committed_batches(raw_uri: str) -> list[RawBatch]:
@@ -40,6 +73,7 @@ def committed_batches(raw_uri: str) -> list[RawBatch]:
             batch_id=str(manifest["batch_id"]),
             files={t: tuple(v.get("files", ())) for t, v in tables.items()},
             rows={t: int(v.get("rows", 0)) for t, v in tables.items()},
+            truncates=_truncates(manifest),
         ))
     return sorted(batches, key=lambda b: b.batch_id)
 
@@ -61,21 +95,45 @@ NATIVE: dict[str, pa.DataType] = {
 
 
 # The compacted state's schemas (``state.py``): the typed latest version of each id, and the
-# normalised version keys, both as the validation SQL produces them.
+# normalised version keys, both as the validation SQL produces them. The latest version also
+# says whether it is a delete and where it stands in the change stream (``_lsn``, ``_ord``;
+# NULL for a watermark version). Files written before these columns existed read them as NULL:
+# not deleted, a watermark version.
 STATE_TYPES: dict[str, pa.DataType] = {**NATIVE, DATE: pa.date32()}
 CURRENT_SCHEMAS: dict[str, pa.Schema] = {
-    t.name: pa.schema([pa.field(c.name, STATE_TYPES[c.type]) for c in t.all_columns])
+    t.name: pa.schema([*(pa.field(c.name, STATE_TYPES[c.type]) for c in t.all_columns),
+                       ("is_deleted", pa.bool_()), ("_lsn", pa.int64()), ("_ord", pa.int32())])
     for t in TABLES
 }
 SEEN_SCHEMA = pa.schema([("_k", pa.int64()), ("_kx", pa.string()),
-                         ("_lu", pa.timestamp("us")), ("_lux", pa.string())])
+                         ("_lu", pa.timestamp("us")), ("_lux", pa.string()),
+                         ("_lsn", pa.int64()), ("_ord", pa.int32())])
 
 
 # Lineage of every raw row: ``_batch`` is the position of its batch in the run's batch list
 # (batch ids sort by time, so positions compare like ids but cost 4 bytes and an integer
 # comparison), ``_seq`` its arrival order within the table.
 LINEAGE = (pa.field("_batch", pa.int32()), pa.field("_seq", pa.int64()))
-LINEAGE_NAMES = frozenset(f.name for f in LINEAGE)
+
+# Where a change-stream row came from (``pipeline.source.cdc.arrow``'s ``cdc_*`` columns), kept
+# only when a file of the batch has them: ``_op`` ('insert'|'update'|'delete'), ``_lsn`` and
+# ``_ord`` (its commit position: the version's identity and order), ``_ctime`` (commit time,
+# UTC, as the naive timestamps the contract uses: a delete's last_updated).
+ORIGIN = (pa.field("_op", pa.string()), pa.field("_lsn", pa.int64()),
+          pa.field("_ord", pa.int32()), pa.field("_ctime", pa.timestamp("us")))
+_ORIGIN_SOURCE = {"_op": "cdc_op", "_lsn": "cdc_commit_lsn", "_ord": "cdc_ordinal",
+                  "_ctime": "cdc_commit_time"}
+LINEAGE_NAMES = frozenset(f.name for f in (*LINEAGE, *ORIGIN))
+
+
+def _origin(data: pa.Table) -> list[pa.Array | pa.ChunkedArray]:
+    """The origin columns of one raw file; NULL for a file the watermark or an export wrote."""
+    columns: list[pa.Array | pa.ChunkedArray] = []
+    for fld in ORIGIN:
+        name = _ORIGIN_SOURCE[fld.name]
+        columns.append(pc.cast(data.column(name), fld.type) if name in data.column_names
+                       else pa.nulls(data.num_rows, fld.type))
+    return columns
 
 
 @dataclass(frozen=True)
@@ -90,6 +148,8 @@ class RawTable:
 
     data: pa.Table
     typed: frozenset[str]
+    # True when the rows come from the change stream: ``data`` has the ``ORIGIN`` columns.
+    changes: bool = False
 
     def as_text(self, seqs: pa.Array) -> pa.Table:
         """The rows whose ``_seq`` is in ``seqs`` with every column as text: a quarantine's
@@ -120,7 +180,9 @@ def read_table(table: SourceTable, batches: list[RawBatch]) -> RawTable:
     )
     fields = [pa.field(c.name, NATIVE[c.type] if c.name in typed else pa.string())
               for c in table.all_columns]
-    schema = pa.schema([*fields, *LINEAGE])
+    changes = any(_ORIGIN_SOURCE["_op"] in data.column_names for _, data in files) or any(
+        table.name in batch.truncates for batch in batches)
+    schema = pa.schema([*fields, *LINEAGE, *(ORIGIN if changes else ())])
     parts: list[pa.Table] = []
     seq = 0
     for position, data in files:
@@ -135,8 +197,10 @@ def read_table(table: SourceTable, batches: list[RawBatch]) -> RawTable:
                 columns.append(_as_text(data.column(col.name)))
         columns.append(pa.array(np.full(n, position, dtype=np.int32)))
         columns.append(pa.array(np.arange(seq, seq + n, dtype=np.int64)))
+        if changes:
+            columns += _origin(data)
         seq += n
         parts.append(pa.Table.from_arrays(columns, schema=schema))
     if not parts:
-        return RawTable(schema.empty_table(), typed)
-    return RawTable(pa.concat_tables(parts), typed)
+        return RawTable(schema.empty_table(), typed, changes)
+    return RawTable(pa.concat_tables(parts), typed, changes)

@@ -62,7 +62,7 @@ def _one_batch(batch: RawBatch, processed_uri: str, before: State, engine: Engin
         runner.register("ref_currency", currency_reference())
         raw_tables = {table.name: read_table(table, [batch]) for table in TABLES}
         return transform_batch(runner, raw_tables, batch.batch_id, processed_uri, before,
-                                write_outputs=write_outputs)
+                               write_outputs=write_outputs, truncates=batch.truncates)
     finally:
         runner.close()
 

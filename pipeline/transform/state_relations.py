@@ -35,6 +35,15 @@ def _seen(runner: SqlRunner, table: SourceTable, files: list[str], typed: frozen
     return seen.to_table(filter=(lu >= pa.scalar(low, kind)) & (lu <= pa.scalar(high, kind)))
 
 
+def register_seen(runner: SqlRunner, current: State, table: SourceTable, raw: RawTable,
+                  ) -> None:
+    """``seen_<t>`` and ``seen_all_<t>`` for the batch's raw rows as they are now (again after a
+    truncate added its deletes: their range decides which part of ``seen`` is read)."""
+    files = current.seen.get(table.name, [])
+    runner.register(f"seen_{table.name}", _seen(runner, table, files, raw.typed))
+    runner.register(f"seen_all_{table.name}", state_store.dataset(files, SEEN_SCHEMA))
+
+
 def register(runner: SqlRunner, current: State, raw: dict[str, RawTable]) -> None:
     """The state's files as relations: ``seen_<t>`` (the part a batch can meet, see ``_seen``),
     ``seen_all_<t>``, ``state_<t>`` (the base with the newest delta row of every id the deltas
@@ -42,9 +51,7 @@ def register(runner: SqlRunner, current: State, raw: dict[str, RawTable]) -> Non
     for table in TABLES:
         name, key = table.name, table.key
         runner.register(f"raw_{name}", raw[name].data)
-        seen_files = current.seen.get(name, [])
-        runner.register(f"seen_{name}", _seen(runner, table, seen_files, raw[name].typed))
-        runner.register(f"seen_all_{name}", state_store.dataset(seen_files, SEEN_SCHEMA))
+        register_seen(runner, current, table, raw[name])
         base, *deltas = current.current.get(name) or [None]
         runner.register(f"state_base_{name}", state_store.dataset(
             [base] if base else [], CURRENT_SCHEMAS[name]))
@@ -52,7 +59,8 @@ def register(runner: SqlRunner, current: State, raw: dict[str, RawTable]) -> Non
             runner.view(f"state_{name}", f"SELECT * FROM state_base_{name}")
             continue
         for i, uri in enumerate(deltas):
-            runner.register(f"state_delta_{name}_{i}", state_store.dataset([uri]))
+            runner.register(f"state_delta_{name}_{i}",
+                            state_store.dataset([uri], CURRENT_SCHEMAS[name]))
         stacked = " UNION ALL ".join(f"SELECT *, {i} AS _f FROM state_delta_{name}_{i}"
                                      for i in range(len(deltas)))
         runner.materialise(f"state_newest_{name}", f"""

@@ -8,16 +8,21 @@ Inputs per table ``t``: ``raw_<t>`` (the batch's raw rows), ``seen_<t>`` (the ve
 every earlier batch) and ``state_<t>`` (the latest valid version of every id before the batch),
 both from the compacted state (``state.py``). Relations produced:
 
-- ``versions_<t>``: one row per version (id, last_updated) no earlier batch delivered, the
-  first copy seen, with its version key (``VERSION_KEY``).
-- ``checked_<t>``: the version typed, with its version key and ``_rule``/``_column`` of the
-  first rule it breaks (NULL when valid); the stage renders the raw values of the rows that
-  break one. ``versions_<t>`` is only a view under it: the batch is copied once, typed.
+- ``versions_<t>``: one row per version no earlier batch delivered, the first copy seen, with
+  its version key (``VERSION_KEY``): (id, last_updated) for the watermark source, (id, commit
+  position) for the change stream (``changes``), where every committed change is a version.
+- ``checked_<t>``: the version typed, with its version key, ``_deleted`` and ``_rule``/``_column``
+  of the first rule it breaks (NULL when valid); the stage renders the raw values of the rows
+  that break one. ``versions_<t>`` is only a view under it: the batch is copied once, typed.
+  From the change stream a delete's version is the last valid version before it (in the batch
+  or the state: a delete may carry only the key) with last_updated = its commit time
+  (``deletes.py``).
 - ``valid_<t>``: ids with a valid version by this batch (``valid_from`` 0: earlier batches and
   this one count alike). A reference is judged against its parent as of the child's batch, so
   a verdict never depends on later batches.
 - ``changed_<t>``: the ids whose latest valid version this batch replaces (greatest
-  last_updated, then arrival), with that version: what dimensions and aggregates must redo.
+  last_updated, then arrival; commit position for the change stream), with that version and
+  ``is_deleted``: what dimensions and aggregates must redo.
 - ``current_<t>``: the state with those versions swapped in: the state after this batch.
 """
 
@@ -26,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.transform.contract import BOOL, DATE_TYPES, INT, MONEY, Column, SourceTable
+from pipeline.transform.deletes import render_filled
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,10 @@ class Relation:
 # (so '7'/'7.0'-style or 'T'-vs-space spellings from different exports are one version), and
 # the raw text (NULL as '') only when they do not, so bad rows still de-duplicate. Typed values
 # stay typed, so a batch that arrived typed costs no string work, and the key has one shape in
-# the state whichever way a batch arrived.
-VERSION_KEY: tuple[str, ...] = ("_k", "_kx", "_lu", "_lux")
+# the state whichever way a batch arrived. ``(_lsn, _ord)`` is a change's commit position, NULL
+# for the watermark source: two changes with the same id and last_updated are two versions.
+# ``_lu`` stays the raw last_updated for both, so ``seen``'s pruning by its range holds.
+VERSION_KEY: tuple[str, ...] = ("_k", "_kx", "_lu", "_lux", "_lsn", "_ord")
 
 
 def _version_part(column: str, type_: str, typed: frozenset[str]) -> tuple[str, str]:
@@ -64,7 +72,8 @@ def render_version_range(table: SourceTable, typed: frozenset[str] = frozenset()
             f"FROM raw_{table.name}")
 
 
-def render_versions(table: SourceTable, typed: frozenset[str] = frozenset()) -> str:
+def render_versions(table: SourceTable, typed: frozenset[str] = frozenset(),
+                    changes: bool = False) -> str:
     """The first copy of each version no earlier batch delivered. Duplicates are rare (the
     ingest overlap), so only the keys that occur twice are ranked; every other row passes
     through without a sort. ``seen_<t>`` is the big side: it is scanned once and probes a hash
@@ -72,9 +81,10 @@ def render_versions(table: SourceTable, typed: frozenset[str] = frozenset()) -> 
     k, kx = _version_part(table.key, "BIGINT", typed)
     lu, lux = _version_part("last_updated", "TIMESTAMP", typed)
     keys = ", ".join(VERSION_KEY)
+    position = "" if changes else ", CAST(NULL AS BIGINT) AS _lsn, CAST(NULL AS INTEGER) AS _ord"
     return f"""
 WITH keyed AS (
-    SELECT *, {k} AS _k, {kx} AS _kx, {lu} AS _lu, {lux} AS _lux FROM raw_{table.name}
+    SELECT *, {k} AS _k, {kx} AS _kx, {lu} AS _lu, {lux} AS _lux{position} FROM raw_{table.name}
 ),
 twice AS (SELECT {keys} FROM keyed GROUP BY ALL HAVING count(*) > 1),
 earlier AS (
@@ -126,9 +136,12 @@ def _parents(table: SourceTable, column: Column, typed: frozenset[str], first: b
 
 
 def render_checked(table: SourceTable, typed: frozenset[str] = frozenset(),
-                   first: bool = True) -> str:
+                   first: bool = True, changes: bool = False) -> str:
     """Each version typed, with the first rule it breaks. The raw values for the quarantine are
-    not carried here: the stage renders them only for the few rows that break a rule."""
+    not carried here: the stage renders them only for the few rows that break a rule.
+
+    With ``changes`` a delete's last_updated is its commit time, and it is judged on its own
+    values here; ``render_filled`` then gives it the values of the version it deletes."""
     cols = table.all_columns
     k = table.key
     checks: list[tuple[str, str, str]] = [  # (rule, column, condition)
@@ -160,14 +173,19 @@ def render_checked(table: SourceTable, typed: frozenset[str] = frozenset(),
         for c in references)
     rule_case = "\n".join(f"        WHEN {cond} THEN '{rule}'" for rule, _, cond in checks)
     column_case = "\n".join(f"        WHEN {cond} THEN '{col}'" for _, col, cond in checks)
-    typed_cols = ",\n        ".join(
-        f"{c.name if c.name in typed else _cast(c.name, c.type)} AS {c.name}" for c in cols)
+    values = {c.name: c.name if c.name in typed else _cast(c.name, c.type) for c in cols}
+    deleted = "false"
+    if changes:
+        values["last_updated"] = (f"CASE WHEN _op = 'delete' THEN _ctime "
+                                  f"ELSE {values['last_updated']} END")
+        deleted = "coalesce(_op = 'delete', false)"
+    typed_cols = ",\n        ".join(f"{values[c.name]} AS {c.name}" for c in cols)
     raw_cols = "".join(f",\n        {c.name} AS _r_{c.name}" for c in cols if _parsed(c, typed))
     out_cols = ", ".join(f"t.{c.name}" for c in cols)
     keys = ", ".join(VERSION_KEY)
     return f"""
 SELECT
-    t._batch, t._seq, {out_cols}, {", ".join(f"t.{c}" for c in VERSION_KEY)},
+    t._batch, t._seq, {out_cols}, {", ".join(f"t.{c}" for c in VERSION_KEY)}, t._deleted,
     CASE
 {rule_case}
     END AS _rule,
@@ -176,7 +194,7 @@ SELECT
     END AS _column
 FROM (
     SELECT
-        _batch, _seq, {keys},
+        _batch, _seq, {keys}, {deleted} AS _deleted,
         {typed_cols}{raw_cols}
     FROM versions_{table.name}
 ) AS t
@@ -206,28 +224,42 @@ SELECT {k}, 0 FROM valid_new_{table.name}
 """
 
 
+# What the state keeps of a version besides its columns: whether it is a delete, and its
+# change position (the order of the change stream's versions).
+STATE_EXTRA: tuple[str, ...] = ("is_deleted", "_lsn", "_ord")
+
+
 def _state_columns(table: SourceTable, alias: str = "") -> str:
     prefix = f"{alias}." if alias else ""
-    return ", ".join(f"{prefix}{c.name}" for c in table.all_columns)
+    return ", ".join(f"{prefix}{c}" for c in (*(c.name for c in table.all_columns),
+                                              *STATE_EXTRA))
 
 
-def render_changed(table: SourceTable) -> str:
+def render_changed(table: SourceTable, changes: bool = False) -> str:
     """The batch's latest valid version per id, where it is newer than the state's.
 
     Most ids have one valid version in a batch and pass through; only ids with several are
     ranked. ``_seq`` grows with arrival, so (last_updated, _seq) orders a batch's versions
     exactly; a version of an earlier batch with the same last_updated is the same version, already
     de-duplicated, so a tie with the state cannot happen and ``>=`` keeps the newer batch's.
+    From the change stream, commit order decides, whatever last_updated says: the greatest
+    (_lsn, _ord) wins, and a state version is newer only when it is a change with a greater
+    position (a watermark version in the state came before the stream).
     """
     k = table.key
-    valid = f"SELECT {_state_columns(table)}, _seq FROM checked_{table.name} WHERE _rule IS NULL"
+    columns = ", ".join(c.name for c in table.all_columns)
+    valid = (f"SELECT {columns}, _deleted AS is_deleted, _lsn, _ord, _seq "
+             f"FROM checked_{table.name} WHERE _rule IS NULL")
+    order = "(v._lsn, v._ord, v._seq) DESC" if changes else "v.last_updated DESC, v._seq DESC"
+    newer = ("b._lsn IS NOT NULL AND (b._lsn, b._ord) > (n._lsn, n._ord)" if changes
+             else "b.last_updated > n.last_updated")
     return f"""
 WITH several AS (
     SELECT {k} FROM checked_{table.name} WHERE _rule IS NULL GROUP BY {k} HAVING count(*) > 1
 ),
 latest AS (
     SELECT {_state_columns(table, "v")}, row_number() OVER (
-        PARTITION BY v.{k} ORDER BY v.last_updated DESC, v._seq DESC) AS _rn
+        PARTITION BY v.{k} ORDER BY {order}) AS _rn
     FROM ({valid}) AS v SEMI JOIN several AS m ON m.{k} = v.{k}
 ),
 candidates AS (
@@ -236,11 +268,11 @@ candidates AS (
     SELECT {_state_columns(table)} FROM latest WHERE _rn = 1
 ),
 before AS (
-    SELECT s.{k}, s.last_updated FROM state_{table.name} AS s
+    SELECT s.{k}, s.last_updated, s._lsn, s._ord FROM state_{table.name} AS s
     SEMI JOIN candidates AS n ON n.{k} = s.{k}
 )
 SELECT n.* FROM candidates AS n
-ANTI JOIN before AS b ON b.{k} = n.{k} AND b.last_updated > n.last_updated
+ANTI JOIN before AS b ON b.{k} = n.{k} AND {newer}
 """
 
 
@@ -255,19 +287,27 @@ SELECT {cols} FROM changed_{table.name}
 
 
 def render_all(table: SourceTable, typed: frozenset[str] = frozenset(),
-               first: bool = True) -> list[Relation]:
+               changes: bool = False, first: bool = True) -> list[Relation]:
     """Every rendered relation of a table, in the order it must be created.
 
     The batch's relations are materialised (each is read several times and is as small as the
     batch), except ``versions_``, which only ``checked_`` reads; ``current_`` is a view over the
-    state, streamed by whatever reads it.
+    state, streamed by whatever reads it. A batch from the change stream (``changes``) types its
+    versions into ``typed_<t>`` first, and ``checked_<t>`` fills its deletes from there.
     """
+    name = table.name
+    checked = [Relation(f"checked_{name}", render_checked(table, typed, first),
+                        materialise=True)]
+    if changes:
+        checked = [Relation(f"typed_{name}", render_checked(table, typed, first, changes=True),
+                            materialise=True),
+                   Relation(f"checked_{name}", render_filled(table, VERSION_KEY),
+                            materialise=True)]
     return [
-        Relation(f"versions_{table.name}", render_versions(table, typed), materialise=False),
-        Relation(f"checked_{table.name}", render_checked(table, typed, first),
-                 materialise=True),
-        Relation(f"valid_new_{table.name}", render_valid_new(table), materialise=True),
-        Relation(f"valid_{table.name}", render_valid(table), materialise=False),
-        Relation(f"changed_{table.name}", render_changed(table), materialise=True),
-        Relation(f"current_{table.name}", render_current(table), materialise=False),
+        Relation(f"versions_{name}", render_versions(table, typed, changes), materialise=False),
+        *checked,
+        Relation(f"valid_new_{name}", render_valid_new(table), materialise=True),
+        Relation(f"valid_{name}", render_valid(table), materialise=False),
+        Relation(f"changed_{name}", render_changed(table, changes), materialise=True),
+        Relation(f"current_{name}", render_current(table), materialise=False),
     ]

@@ -2,10 +2,13 @@
 
 - dimension: upsert on the id; a row is only rewritten when a value changed, so reloading the
   same snapshot touches nothing.
-- fact: insert the versions not yet present. Record ids are assigned here, in (natural id,
-  version) order after the current maximum, instead of from the sequence: a sequence is not
-  rolled back by a failed transaction, so ids would depend on crashes; this way a rerun after
-  a crash produces the same ids as a clean run.
+- fact: insert the versions not yet present. A version read by the watermark is identified by
+  (natural id, last_updated), one read from the change stream by (natural id, change_lsn,
+  change_ordinal), its commit position (WAREHOUSE.md, "Deletes and every version"); a partial
+  unique index holds each identity. Record ids are assigned here, in (natural id, version)
+  order after the current maximum, instead of from the sequence: a sequence is not rolled back
+  by a failed transaction, so ids would depend on crashes; this way a rerun after a crash
+  produces the same ids as a clean run.
 - aggregate: replace the groups the batch touched (the transform emits every group whose values
   changed, computed from the latest version of every order and payment; a group left with no
   order or payment comes with a zero count and is deleted). Other groups stay as loaded.
@@ -33,6 +36,8 @@ class TargetTable:
     kind: Kind
     keys: tuple[str, ...] = ()
     record_id: str | None = None
+    # A fact's change position columns: NULL for a watermark version, its identity otherwise.
+    position: tuple[str, ...] = ()
 
 
 _FACT_IDS = {
@@ -50,13 +55,36 @@ _DIM_KEYS = {
 TARGETS: dict[str, TargetTable] = {
     **{n: TargetTable(n, Kind.DIMENSION, (_DIM_KEYS[n],)) for n in DIMENSIONS},
     **{n: TargetTable(n, Kind.FACT, (_FACT_IDS[n][1], "last_updated_date", "last_updated_time"),
-                      _FACT_IDS[n][0]) for n in FACTS},
+                      _FACT_IDS[n][0], ("change_lsn", "change_ordinal")) for n in FACTS},
     **{n: TargetTable(n, Kind.AGGREGATE, AGGREGATE_GRAIN[n].keys) for n in AGGREGATES},
 }
 
 
 def _ids(names: tuple[str, ...] | list[str]) -> sql.Composable:
     return sql.SQL(", ").join(sql.Identifier(n) for n in names)
+
+
+def _fact_match(target: TargetTable, position: tuple[str, ...]) -> sql.Composable:
+    """Staged version ``s`` is not yet in the fact table: no watermark version with its
+    (natural id, last_updated), and no change version with its (natural id, change position).
+    Two probes, so each can use its partial unique index. ``position`` is empty for a batch
+    transformed before change positions existed: its versions are watermark versions."""
+    table = sql.Identifier("warehouse", target.name)
+
+    def equal(names: tuple[str, ...]) -> list[sql.Composable]:
+        return [sql.SQL("f.{k} = s.{k}").format(k=sql.Identifier(k)) for k in names]
+
+    watermark = equal(target.keys)
+    if target.position:
+        watermark.append(sql.SQL("f.{} IS NULL").format(sql.Identifier(target.position[0])))
+    if position:
+        watermark.append(sql.SQL("s.{} IS NULL").format(sql.Identifier(position[0])))
+    probes = [watermark]
+    if position:
+        probes.append(equal((target.keys[0], *position)))
+    return sql.SQL(" AND ").join(
+        sql.SQL("NOT EXISTS (SELECT 1 FROM {table} AS f WHERE {same})").format(
+            table=table, same=sql.SQL(" AND ").join(probe)) for probe in probes)
 
 
 def statements(target: TargetTable, stage: str, columns: list[str]) -> list[sql.Composable]:
@@ -79,11 +107,13 @@ def statements(target: TargetTable, stage: str, columns: list[str]) -> list[sql.
     if target.kind is Kind.FACT:
         assert target.record_id is not None
         rid = sql.Identifier(target.record_id)
-        match = sql.SQL(" AND ").join(
-            sql.SQL("f.{k} = s.{k}").format(k=sql.Identifier(k)) for k in target.keys)
         s_cols = sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(c)) for c in columns)
+        # A batch transformed before change positions existed has no such columns: its
+        # versions are all watermark versions.
+        position = target.position if set(target.position) <= set(columns) else ()
         s_keys = sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(k))
-                                    for k in target.keys)
+                                    for k in (*target.keys, *position))
+        match = _fact_match(target, position)
         return [
             # Writers are serialised so max(id) + n cannot be taken twice.
             sql.SQL("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE").format(table=table),
@@ -91,8 +121,7 @@ def statements(target: TargetTable, stage: str, columns: list[str]) -> list[sql.
                 "INSERT INTO {table} ({rid}, {cols}) "
                 "SELECT (SELECT coalesce(max({rid}), 0) FROM {table}) "
                 "+ row_number() OVER (ORDER BY {s_keys}), {s_cols} "
-                "FROM {staged} AS s "
-                "WHERE NOT EXISTS (SELECT 1 FROM {table} AS f WHERE {match})"
+                "FROM {staged} AS s WHERE {match}"
             ).format(table=table, rid=rid, cols=cols, s_keys=s_keys, s_cols=s_cols,
                      staged=staged, match=match),
             # Keep the serial's sequence ahead of the ids so ad-hoc inserts still work.

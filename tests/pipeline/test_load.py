@@ -33,7 +33,7 @@ def test_golden_warehouse(storage_root: str, make_database: Callable[[], str]) -
     ledger = g.fetch(url, "SELECT DISTINCT batch_id FROM warehouse.load_ledger")
     assert ledger == [(B1,)]
     assert g.fetch(url, "SELECT version, name FROM warehouse.schema_migrations ORDER BY 1") == \
-        [(1, "star_schema"), (2, "load_ledger")]
+        [(1, "star_schema"), (2, "load_ledger"), (3, "deletes_and_versions")]
 
 
 def test_transform_and_load_twice_is_byte_identical(
@@ -135,5 +135,5 @@ def test_migrations_are_idempotent(make_database: Callable[[], str]) -> None:
 
     url = make_database()
     with psycopg.connect(url, autocommit=True) as conn:
-        assert migrate(conn) == [1, 2]
+        assert migrate(conn) == [1, 2, 3]
         assert migrate(conn) == []

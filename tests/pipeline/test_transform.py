@@ -82,7 +82,7 @@ def test_history_and_overlap_duplicates(storage_root: str, second_as_strings: bo
     assert [(r[0], r[3], r[7]) for r in facts] == [(1, g._d("2024-03-01"), 12)]
     # the batch's outputs hold what it changed: the renamed design, not the other designs
     assert g.processed_rows(settings, B2, "dim_design") == [
-        (1, "Oak Chair", "/designs", "wooden-chair.json")]
+        (1, "Oak Chair", "/designs", "wooden-chair.json", False)]
     # aggregates use the latest version only: 12 x 2.50 = 30.00 replaces 10 x 2.50, and only
     # the group of order 1 is re-emitted (the unchanged groups stay as loaded)
     assert g.processed_rows(settings, B2, "agg_sales_daily") == [

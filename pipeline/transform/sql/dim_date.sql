@@ -21,7 +21,8 @@ SELECT
     CAST(isodow(d) AS INTEGER) AS day_of_week,
     dayname(d) AS day_name,
     monthname(d) AS month_name,
-    CAST(quarter(d) AS INTEGER) AS quarter
+    CAST(quarter(d) AS INTEGER) AS quarter,
+    false AS is_deleted
 FROM dates
 WHERE d IS NOT NULL
 ORDER BY date_id

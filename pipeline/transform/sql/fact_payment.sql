@@ -12,7 +12,10 @@ SELECT
     currency_id,
     payment_type_id,
     paid,
-    payment_date
+    payment_date,
+    _deleted AS is_deleted,
+    _lsn AS change_lsn,
+    _ord AS change_ordinal
 FROM checked_payment
 WHERE _rule IS NULL AND _batch = (SELECT batch FROM run_batch)
-ORDER BY payment_id, last_updated_date, last_updated_time
+ORDER BY payment_id, last_updated_date, last_updated_time, change_lsn, change_ordinal

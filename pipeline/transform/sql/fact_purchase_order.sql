@@ -14,7 +14,10 @@ SELECT
     currency_id,
     agreed_delivery_date,
     agreed_payment_date,
-    agreed_delivery_location_id
+    agreed_delivery_location_id,
+    _deleted AS is_deleted,
+    _lsn AS change_lsn,
+    _ord AS change_ordinal
 FROM checked_purchase_order
 WHERE _rule IS NULL AND _batch = (SELECT batch FROM run_batch)
-ORDER BY purchase_order_id, last_updated_date, last_updated_time
+ORDER BY purchase_order_id, last_updated_date, last_updated_time, change_lsn, change_ordinal

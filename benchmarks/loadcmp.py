@@ -35,12 +35,13 @@ def _count(url: str) -> int:
 
 
 def load_with_copy(url: str, data: pa.Table) -> dict[str, Any]:
+    from pipeline import pgcopy
     from pipeline.warehouse.load import _load_table
 
     _fresh_warehouse(url)
     started = time.perf_counter()
-    with psycopg.connect(url, autocommit=True) as conn:
-        _load_table(conn, "benchmark", TABLE, data, None)
+    with pgcopy.connect(url) as conn:  # the load's own ADBC connection
+        _load_table(conn, "benchmark", TABLE, data)
     seconds = time.perf_counter() - started
     return {"rows": _count(url), "work_seconds": seconds, "method": "COPY + upsert (pipeline)"}
 

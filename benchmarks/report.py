@@ -14,6 +14,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from benchmarks import ratios
+from benchmarks.ratios import dnf, met, size_label
+
 START = "<!-- benchmarks:start -->"
 END = "<!-- benchmarks:end -->"
 
@@ -48,16 +51,10 @@ def _cpu_model() -> str:
     return platform.processor() or "?"
 
 
-def _size(n: int) -> str:
-    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n:,}"
-
-
-def _dnf(r: dict[str, Any]) -> bool:
-    return bool(r.get("out_of_memory"))
-
-
-def _row(label: str, r: dict[str, Any]) -> str:
-    if _dnf(r):
+def _row(label: str, r: dict[str, Any] | None) -> str:
+    if r is None:
+        return f"| {label} | not measured | - | - | - |"
+    if dnf(r):
         peak = f"{r['peak_rss_mb']:,.0f}" if r.get("peak_rss_mb") else "-"
         return f"| {label} | did not finish within {r['memory_gb']:g} GB | - | - | {peak} |"
     rate = r["rows"] / r["seconds"] if r["seconds"] else 0
@@ -65,15 +62,28 @@ def _row(label: str, r: dict[str, Any]) -> str:
             f"{r['peak_rss_mb']:,.0f} |")
 
 
-def _ratio(a: float, b: float) -> str:
-    """One decimal, two below 1 (so 0.14x does not read as a met 0.1x target)."""
-    if not b:
-        return "-"
-    return f"{a / b:.2f}x" if a / b < 1 else f"{a / b:.1f}x"
+FIRST = [("seed", "seed (generator + COPY into the source)"), ("ingest", "ingest"),
+         ("bare_ingest", "bare binary COPY of the ingested rows to /dev/null (psql)"),
+         ("cdc_snapshot", "cdc initial snapshot (slot + exported snapshot + Parquet)"),
+         ("read", "bare read of the raw Parquet (no state yet)"), ("transform", "transform"),
+         ("capped_transform", "transform again under 4 GiB (TRICLOUD_MEMORY_MB=4096, "
+                              "address space capped)"),
+         ("load", "load"),
+         ("bare_load", "bare binary COPY of the loaded rows into unindexed tables"),
+         ("reference", "pandas reference")]
+LATER = [("ingest", "ingest"), ("bare_ingest", "bare binary COPY of the ingested rows"),
+         ("cdc_drain", "cdc drain of the change from a slot"),
+         ("read", "bare read of the raw batch and the state"), ("transform", "transform"),
+         ("load", "load"), ("bare_load", "bare binary COPY of the loaded rows")]
+OPTIONAL = {"cdc_snapshot", "cdc_drain"}  # absent when the run skipped the cdc steps
 
 
-def _met(ok: bool) -> str:
-    return "met" if ok else "**missed**"
+def _label(label: str, r: dict[str, Any] | None) -> str:
+    """The bare read's rows are the raw batch's (the transform's rows); the state's it also
+    read are named in its label."""
+    if r and "state_rows" in r:
+        return f"{label} ({r['state_rows']:,} state rows)"
+    return label
 
 
 def render(results: dict[str, Any]) -> str:
@@ -82,7 +92,8 @@ def render(results: dict[str, Any]) -> str:
     lines = [
         f"Measured {m['date']} on {m['platform']} ({m['cpu']}); Python {m['python']}, "
         f"pyarrow {m['pyarrow']}, DuckDB {m['duckdb']}, pandas {m['pandas']}, "
-        f"SQLAlchemy {m['sqlalchemy']}, PostgreSQL {m.get('postgresql', '?')} (embedded). "
+        f"SQLAlchemy {m['sqlalchemy']}, PostgreSQL {m.get('postgresql', '?')} (embedded, "
+        f"wal_level {m.get('wal_level', '?')}). "
         f"Load average at the start: {load}"
         + (f"; after the last size: {', '.join(f'{x:.1f}' for x in m['load_after'])}"
            if "load_after" in m else "") + ".",
@@ -91,63 +102,14 @@ def render(results: dict[str, Any]) -> str:
         "|---|---|---:|---:|---:|---:|",
     ]
     for s in results["sizes"]:
-        n = _size(s["orders"])
-        labels = [("seed", "seed (generator + COPY into the source)"), ("ingest", "ingest"),
-                  ("transform", "transform"), ("load", "load"),
-                  ("read", "bare read of the raw Parquet"), ("reference", "pandas reference")]
-        lines += [_row(f"{n} | {label}", s[key]) for key, label in labels]
-        for key in ("ingest", "transform", "load"):
-            lines.append(_row(f"{n} | second batch (1%): {key}", s["incremental"][key]))
-        for key in ("ingest", "transform", "load"):
-            if "fixed" in s:
-                lines.append(_row(f"{n} | fixed change: {key}", s["fixed"][key]))
-    lines += ["", "| ratio | " + " | ".join(_size(s["orders"]) for s in results["sizes"])
-              + " | target | at the largest size |",
-              "|---|" + "---:|" * len(results["sizes"]) + "---|---|"]
-    last = results["sizes"][-1]
-
-    def ratio_row(label: str, f: Any, target: str, ok: Any, pandas: bool = False) -> None:
-        def cell(s: dict[str, Any]) -> str:
-            return "pandas did not finish" if pandas and _dnf(s["reference"]) else _ratio(*f(s))
-
-        cells = " | ".join(cell(s) for s in results["sizes"])
-        if pandas and _dnf(last["reference"]):
-            verdict = (f"not measured: pandas did not finish within "
-                       f"{last['reference']['memory_gb']:g} GB")
-        else:
-            a, b = f(last)
-            verdict = _met(ok(a / b))
-        lines.append(f"| {label} | {cells} | {target} | {verdict} |")
-
-    ratio_row("pandas / tricloud, transform time",
-              lambda s: (s["reference"]["seconds"], s["transform"]["seconds"]),
-              ">= 10x", lambda r: r >= 10, pandas=True)
-    ratio_row("pandas / tricloud, transform peak memory",
-              lambda s: (s["reference"]["peak_rss_mb"], s["transform"]["peak_rss_mb"]),
-              "> 1x", lambda r: r > 1, pandas=True)
-    ratio_row("transform / bare read of the raw Parquet",
-              lambda s: (s["transform"]["seconds"], s["read"]["seconds"]),
-              "<= 3x", lambda r: r <= 3)
-    for key in ("transform", "load"):
-        ratio_row(f"1% batch / first run, {key} time",
-                  lambda s, k=key: (s["incremental"][k]["seconds"], s[k]["seconds"]),
-                  "<= 0.1x", lambda r: r <= 0.1)
-        ratio_row(f"1% batch / first run, {key} peak memory",
-                  lambda s, k=key: (s["incremental"][k]["peak_rss_mb"], s[k]["peak_rss_mb"]),
-                  "<= 0.25x", lambda r: r <= 0.25)
-    fixed = [s for s in results["sizes"] if "fixed" in s]
-    if len(fixed) >= 2:
-        small, big = fixed[0], fixed[-1]
-        for key in ("transform", "load"):
-            for what, unit in (("seconds", "time"), ("peak_rss_mb", "peak memory")):
-                r = big["fixed"][key][what] / small["fixed"][key][what]
-                lines.append(f"| fixed change {key} {unit}, {_size(big['orders'])} / "
-                             f"{_size(small['orders'])} | {r:.2f}x |"
-                             + " |" * (len(results["sizes"]) - 1)
-                             + f" <= 1.3x | {_met(r <= 1.3)} |")
-    elif fixed:
-        lines.append("| fixed change, growth with 10x history | measured at one size only |"
-                     + " |" * (len(results["sizes"]) - 1) + " <= 1.3x | not measured |")
+        n = size_label(s["orders"])
+        lines += [_row(f"{n} | {label}", s.get(key)) for key, label in FIRST
+                  if key in s or key not in OPTIONAL]
+        for part, title in (("incremental", "second batch (1%)"), ("fixed", "fixed change")):
+            batch = s.get(part, {})
+            lines += [_row(f"{n} | {title}: {_label(label, batch.get(key))}", batch.get(key))
+                      for key, label in LATER if key in batch or key not in OPTIONAL]
+    lines += ["", *ratios.render(results["sizes"])]
     loads = [s for s in results["sizes"] if "copy" in s]
     if loads:
         s = loads[0]
@@ -156,7 +118,7 @@ def render(results: dict[str, Any]) -> str:
             f"| to_sql / COPY load, {s['copy']['rows']:,} fact_sales_order rows "
             f"(measured once) | {r:.1f}x (COPY {s['copy']['seconds']:.1f} s, to_sql "
             f"{s['to_sql']['seconds']:.1f} s) |" + " |" * (len(results["sizes"]) - 1)
-            + f" >= 10x | {_met(r >= 10)} |")
+            + f" >= 10x | {met(r >= 10)} |")
     lines.append("")
     lines.append(_equality_note(results["sizes"]))
     if "plan" in results:
@@ -174,14 +136,14 @@ def render(results: dict[str, Any]) -> str:
 
 def _equality_note(sizes: list[dict[str, Any]]) -> str:
     """Say for which sizes the reference's output was checked equal, and why not elsewhere."""
-    checked = [_size(s["orders"]) for s in sizes if not _dnf(s["reference"])]
+    checked = [size_label(s["orders"]) for s in sizes if not dnf(s["reference"])]
     text = ("The pandas reference's output was checked equal to the pipeline's (every output "
             "table, rows sorted, money to the cent) before these figures were kept"
             + (f" (at {', '.join(checked)})" if checked and len(checked) < len(sizes) else "")
             + "." if checked else "")
     for s in sizes:
-        if _dnf(s["reference"]):
-            text += (f" At {_size(s['orders'])} the pandas reference did not finish within "
+        if dnf(s["reference"]):
+            text += (f" At {size_label(s['orders'])} the pandas reference did not finish within "
                      f"{s['reference']['memory_gb']:g} GB of address space, so no equality check "
                      "could run for that size.")
     return text.strip()

@@ -26,6 +26,19 @@ Step = Callable[[argparse.Namespace, SizeDirs], dict[str, Any]]
 
 
 def _peak_rss_mb() -> float:
+    """The step's own peak resident memory since it started (``VmHWM``).
+
+    Not ``ru_maxrss``: Linux carries a parent's resident size at ``fork`` into its child's
+    ``ru_maxrss`` across ``exec``, so every step would read at least the runner's size (and,
+    under pytest, the test process's). A child of the step (the bare COPY's psql) is not
+    counted: it is the C client, whose buffer is one row.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
@@ -98,13 +111,52 @@ def step_load(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
 
 
 def step_read(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
-    """The machine's limit: every raw Parquet file read once, every column, nothing computed."""
-    import pyarrow.parquet as pq
+    """The transform's floor: what the next transform reads (pending raw batches and the
+    state), every column, nothing computed."""
+    from benchmarks import bare
 
-    rows = 0
-    for path in dirs.raw_files():
-        rows += pq.read_table(path).num_rows
-    return {"rows": rows}
+    return bare.read_inputs(dirs)
+
+
+def step_bare_ingest(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    """The ingest's floor: the rows it read, by binary COPY into /dev/null."""
+    from benchmarks import bare
+    from pipeline import raw
+    from pipeline.session import DEFAULT_OVERLAP
+
+    since = raw.read_watermarks(dirs.before.resolve().as_uri())
+    return bare.copy_out(Path(args.psql), args.source_url, since, DEFAULT_OVERLAP)
+
+
+def step_bare_load(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    """The load's floor: the last batch's rows by binary COPY into unindexed tables."""
+    from benchmarks import bare
+
+    return bare.copy_in(args.warehouse_url, dirs, dirs.last_processed_batch())
+
+
+def step_cdc_snapshot(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from benchmarks import cdc
+
+    return cdc.snapshot(args.source_url, dirs)
+
+
+def step_cdc_arm(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from benchmarks import cdc
+
+    return cdc.arm(args.source_url)
+
+
+def step_cdc_drain(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from benchmarks import cdc
+
+    return cdc.drain(args.source_url, dirs)
+
+
+def step_cdc_drop(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
+    from benchmarks import cdc
+
+    return cdc.drop(args.source_url)
 
 
 def step_reference(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
@@ -147,7 +199,9 @@ STEPS: dict[str, Step] = {
     "seed": step_seed, "mutate": step_mutate, "ingest": step_ingest,
     "transform": step_transform, "load": step_load, "read": step_read,
     "reference": step_reference, "change": step_change, "compare": step_compare, "copy": step_copy,
-    "to_sql": step_to_sql, "synth": step_synth,
+    "to_sql": step_to_sql, "synth": step_synth, "bare_ingest": step_bare_ingest,
+    "bare_load": step_bare_load, "cdc_snapshot": step_cdc_snapshot, "cdc_arm": step_cdc_arm,
+    "cdc_drain": step_cdc_drain, "cdc_drop": step_cdc_drop,
 }
 
 
@@ -161,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--rows", type=int, default=0)
     parser.add_argument("--stack", default="")
+    parser.add_argument("--psql", default="psql", help="the psql of the bare COPY step")
     parser.add_argument("--profile", type=Path, default=None,
                         help="write a pyinstrument HTML profile of the step here")
     parser.add_argument("--memory-gb", type=float, default=0,

@@ -75,7 +75,9 @@ def cmd_cdc(session: Session, args: argparse.Namespace) -> int:
     from pipeline.source.cdc import commands, operations
 
     try:
-        names = operations.Names(slot=args.slot, publication=args.publication)
+        cdc = session.settings.cdc
+        names = operations.Names(slot=args.slot or cdc.slot,
+                                 publication=args.publication or cdc.publication)
     except PipelineError as exc:
         raise SettingsError(str(exc)) from None
     # A given source URL is used as is: no need to start the embedded server for it.
@@ -127,9 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("cdc_action", choices=("setup", "status", "drop"), metavar="ACTION",
                    help="setup (check the source, create publication and slot), status "
                         "(slot lag), drop (release the slot's WAL)")
-    p.add_argument("--slot", default="tricloud", help="replication slot (default tricloud)")
-    p.add_argument("--publication", default="tricloud",
-                   help="publication (default tricloud)")
+    p.add_argument("--slot", default=None,
+                   help="replication slot (default: TRICLOUD_CDC_SLOT, else tricloud)")
+    p.add_argument("--publication", default=None,
+                   help="publication (default: TRICLOUD_CDC_PUBLICATION, else tricloud)")
     return parser
 
 
@@ -165,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except StageFailed as exc:
         report_error(str(exc))
-        return EXIT_FAILED
+        return exc.exit_code
     except KeyboardInterrupt:
         print("pipeline: interrupted; nothing was committed after the last completed stage",
               file=sys.stderr)

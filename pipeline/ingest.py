@@ -1,5 +1,8 @@
 """Ingest: copy new and changed source rows into the raw zone as one committed batch.
 
+This is the watermark and exports path; ``TRICLOUD_SOURCE=cdc`` reads the replication slot
+instead (``pipeline.source.cdc.stage``) into the same raw zone.
+
 Per table, rows with ``last_updated >= watermark - overlap`` are read (the overlap catches rows
 committed late with an older timestamp; the load de-duplicates on id + last_updated), written
 as Parquet parts under a fresh batch id, then the manifest commits the batch and only then do
@@ -71,7 +74,11 @@ def _check_source(source: Source, tables: Sequence[SourceTable], *, embedded: bo
 def run(session: Session, *, tables: Sequence[SourceTable] = TABLES,
         rows_per_part: int = 1_000_000) -> StageResult:
     """Ingest one batch from the configured source into ``settings.raw_uri``, re-reading
-    ``session.overlap`` before each table's watermark."""
+    ``session.overlap`` before each table's watermark; the cdc source has its own stage."""
+    if session.settings.source is SourceKind.CDC:
+        from pipeline.source.cdc import stage
+
+        return stage.run(session, tables=tables, rows_per_part=rows_per_part)
     started = time.perf_counter()
     settings, overlap = session.settings, session.overlap
     batch_id = raw.new_batch_id()

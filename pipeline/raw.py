@@ -1,7 +1,8 @@
 """The raw zone's layout and commit protocol: the contract between ingest and transform.
 
     <raw>/<table>/batch=<batch_id>/part-<nnnn>.parquet   data, never overwritten
-    <raw>/_batches/<batch_id>.json                       manifest: the commit point
+    <raw>/_batches/<batch_id>.json                       manifest: the commit point (the
+                                                         cdc source adds its LSN range)
     <raw>/_state/watermarks.json                         {table: max last_updated seen}
 
 A batch exists only once its manifest does; readers ignore data files no manifest lists, so a
@@ -46,6 +47,21 @@ def committed_batches(raw_uri: str) -> list[dict[str, Any]]:
     """Every committed batch manifest, oldest first: what a reader of the raw zone should use."""
     uris = storage.list_files(storage.join(raw_uri, BATCHES_DIR), suffix=".json")
     return [storage.read_json(u) for u in uris]
+
+
+def latest_manifest(raw_uri: str, source: str) -> dict[str, Any] | None:
+    """The newest committed manifest written by ``source``, or None.
+
+    Batch ids sort by time and one source's batches are committed one after another, so the
+    newest of its manifests holds its furthest position: reading newest first stops at the
+    first match instead of opening every manifest of the history.
+    """
+    uris = storage.list_files(storage.join(raw_uri, BATCHES_DIR), suffix=".json")
+    for uri in sorted(uris, reverse=True):
+        manifest = storage.read_json(uri)
+        if manifest.get("source") == source:
+            return manifest
+    return None
 
 
 def read_watermarks(raw_uri: str) -> dict[str, datetime]:
@@ -107,15 +123,17 @@ class TableParts:
 
 
 def write_manifest(raw_uri: str, batch_id: str, source: str, tables: list[TableParts],
-                   table_extras: dict[str, dict[str, Any]] | None = None) -> str:
-    """Commit a batch: after this write its data files exist for every reader."""
+                   table_extras: dict[str, dict[str, Any]] | None = None,
+                   extras: dict[str, Any] | None = None) -> str:
+    """Commit a batch: after this write its data files exist for every reader. ``extras`` are
+    the source's own top-level fields (the cdc source's LSN range and truncates)."""
     entries: dict[str, dict[str, Any]] = {}
     for parts in tables:
         entries[parts.table] = {"files": list(parts.files), "rows": parts.rows,
                                 **(table_extras or {}).get(parts.table, {})}
     uri = manifest_uri(raw_uri, batch_id)
     storage.write_json(uri, {"batch_id": batch_id, "created_at": datetime.now(UTC).isoformat(),
-                             "source": source, "tables": entries})
+                             "source": source, "tables": entries, **(extras or {})})
     return uri
 
 

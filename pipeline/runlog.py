@@ -54,6 +54,11 @@ class RunLog:
         self.emit("stage", stage=stage, status="failed", rows_in=None, rows_out=None,
                   quarantined=None, seconds=round(seconds, 3), error=error)
 
+    def warning(self, stage: str, message: str, **fields: Any) -> None:
+        """Something an operator should act on although the stage goes on (a replication slot
+        far behind): its own line, which a failure alarm does not match."""
+        self.emit("warning", stage=stage, status="warning", message=message, **fields)
+
     def summary(self, status: str = "ok") -> dict[str, Any]:
         """The run's row balance: input rows = loaded + quarantined.
 

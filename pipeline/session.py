@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.runlog import RunLog
-from pipeline.settings import Settings, SettingsError, SourceKind
+from pipeline.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from pipeline.stages import Stage, StageResult
@@ -25,7 +25,12 @@ DEFAULT_OVERLAP = timedelta(seconds=5)
 
 
 class StageFailed(Exception):  # noqa: N818 - a control-flow signal, already logged
-    """A stage failed and its failure line has been logged; carries the one-line message."""
+    """A stage failed and its failure line has been logged; carries the one-line message and
+    the exit code the failure calls for."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass
@@ -83,7 +88,7 @@ class Session:
     @property
     def source_url(self) -> str | None:
         """The source database, or None when ingest reads exports (no server is started)."""
-        if self.settings.source is not SourceKind.POSTGRES:
+        if not self.settings.source.reads_database:
             return None
         return self.resolve()[0]
 
@@ -107,6 +112,7 @@ class Session:
             raise
         except Exception as exc:
             message = f"{stage.name} failed: {describe_error(exc, self, stage.name)}"
+            exit_code = int(getattr(exc, "exit_code", 1))
             self.run_log.failed(stage.name, time.perf_counter() - started, message)
             if self.debug:
                 raise
@@ -114,7 +120,7 @@ class Session:
         else:
             self.run_log.stage(result)
             return result
-        raise StageFailed(message)
+        raise StageFailed(message, exit_code)
 
 
 def _release(exc: BaseException | None) -> None:

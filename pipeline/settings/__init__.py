@@ -2,10 +2,12 @@
 
 The parts live in files named for what they hold: ``variables`` (the environment contract with
 the platforms: every variable, declared once), ``pipeline_settings`` (``Settings`` and its
-parsing), ``warehouse_target``, ``storage_config``, ``engine_config`` and ``problems`` (the error
-a bad setting raises). Import them from here: ``from pipeline.settings import ENV_VARS, Settings``.
+parsing), ``warehouse_target``, ``storage_config``, ``engine_config``, ``cdc_config`` and
+``problems`` (the error a bad setting raises). Import them from here:
+``from pipeline.settings import ENV_VARS, Settings``.
 """
 
+from pipeline.settings.cdc_config import SLOT_NAME, CdcConfig
 from pipeline.settings.engine_config import EngineConfig
 from pipeline.settings.pipeline_settings import Settings
 from pipeline.settings.problems import SettingsError
@@ -14,6 +16,11 @@ from pipeline.settings.variables import (
     AZURE_ACCOUNT_KEY,
     AZURE_BLOB_ENDPOINT,
     AZURE_CLIENT_ID,
+    CDC_BATCH_CHANGES,
+    CDC_LAG_WARN_MB,
+    CDC_LAG_WARN_SECONDS,
+    CDC_PUBLICATION,
+    CDC_SLOT,
     ENV_VAR_NAMES,
     ENV_VARS,
     ENVIRONMENT,
@@ -43,6 +50,11 @@ __all__ = [
     "AZURE_ACCOUNT_KEY",
     "AZURE_BLOB_ENDPOINT",
     "AZURE_CLIENT_ID",
+    "CDC_BATCH_CHANGES",
+    "CDC_LAG_WARN_MB",
+    "CDC_LAG_WARN_SECONDS",
+    "CDC_PUBLICATION",
+    "CDC_SLOT",
     "ENVIRONMENT",
     "ENV_VARS",
     "ENV_VAR_NAMES",
@@ -53,6 +65,7 @@ __all__ = [
     "PROCESSED_URI",
     "RAW_URI",
     "S3_ENDPOINT",
+    "SLOT_NAME",
     "SOURCE",
     "SOURCE_URL",
     "SPILL_DIR",
@@ -62,6 +75,7 @@ __all__ = [
     "WAREHOUSE_PORT",
     "WAREHOUSE_SSLMODE",
     "WAREHOUSE_USER",
+    "CdcConfig",
     "Endpoint",
     "EngineConfig",
     "EnvVar",

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.settings.cdc_config import CdcConfig
 from pipeline.settings.engine_config import EngineConfig
 from pipeline.settings.problems import SettingsError
 from pipeline.settings.storage_config import StorageConfig
@@ -46,6 +47,7 @@ class Settings:
     local_dir: Path = Path(".tricloud")
     storage: StorageConfig = field(default_factory=StorageConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
+    cdc: CdcConfig = field(default_factory=CdcConfig)
 
     @property
     def is_local(self) -> bool:
@@ -80,6 +82,7 @@ class Settings:
             ) from None
         storage = StorageConfig.from_env(env)
         engine = EngineConfig.from_env(env)
+        cdc = CdcConfig.from_env(env)
         host = env.get(WAREHOUSE_HOST.name)
         if not host:
             base = cls.local(local_dir, source=source)
@@ -94,13 +97,14 @@ class Settings:
                 local_dir=base.local_dir,
                 storage=storage,
                 engine=engine,
+                cdc=cdc,
             )
         missing = [
             n
             for n in (RAW_URI.name, PROCESSED_URI.name, WAREHOUSE_DB.name, WAREHOUSE_USER.name)
             if not env.get(n)
         ]
-        if source is SourceKind.POSTGRES and not env.get(SOURCE_URL.name):
+        if source.reads_database and not env.get(SOURCE_URL.name):
             missing.append(SOURCE_URL.name)
         if source is SourceKind.EXPORTS and not env.get(LANDING_URI.name):
             missing.append(LANDING_URI.name)
@@ -130,4 +134,5 @@ class Settings:
             local_dir=local_dir,
             storage=storage,
             engine=engine,
+            cdc=cdc,
         )

@@ -18,6 +18,12 @@ class SourceKind(StrEnum):
 
     POSTGRES = "postgres"
     EXPORTS = "exports"
+    CDC = "cdc"
+
+    @property
+    def reads_database(self) -> bool:
+        """Whether this source reads the OLTP database (and so needs its URL)."""
+        return self is not SourceKind.EXPORTS
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,10 @@ class EnvVar:
 
 
 SOURCE = EnvVar(
-    "TRICLOUD_SOURCE", "`postgres` (default) or `exports`: what ingest reads.", output="source_kind"
+    "TRICLOUD_SOURCE",
+    "`postgres` (default, incremental on last_updated), `exports` or `cdc` (logical "
+    "replication: every version and every delete): what ingest reads.",
+    output="source_kind",
 )
 SOURCE_URL = EnvVar(
     "TRICLOUD_SOURCE_URL",
@@ -102,6 +111,34 @@ SPILL_DIR = EnvVar(
     "temporary folder).",
     required_in_cloud=False,
 )
+CDC_SLOT = EnvVar(
+    "TRICLOUD_CDC_SLOT",
+    "cdc source: the logical replication slot it reads (default `tricloud`; a-z, 0-9, _).",
+    required_in_cloud=False,
+)
+CDC_PUBLICATION = EnvVar(
+    "TRICLOUD_CDC_PUBLICATION",
+    "cdc source: the publication of the 11 tables (default `tricloud`).",
+    required_in_cloud=False,
+)
+CDC_LAG_WARN_MB = EnvVar(
+    "TRICLOUD_CDC_LAG_WARN_MB",
+    "cdc source: a run logs a warning when the slot was this many MiB of WAL behind "
+    "(default 1024): WAL the source keeps until the pipeline catches up.",
+    required_in_cloud=False,
+)
+CDC_LAG_WARN_SECONDS = EnvVar(
+    "TRICLOUD_CDC_LAG_WARN_SECONDS",
+    "cdc source: a run logs a warning when its oldest unread commit was this old (default 7200).",
+    required_in_cloud=False,
+)
+CDC_BATCH_CHANGES = EnvVar(
+    "TRICLOUD_CDC_BATCH_CHANGES",
+    "cdc source: about this many row changes per raw batch (default 100000; whole "
+    "transactions, so a larger transaction makes a larger batch). Bounds ingest memory; a run "
+    "drains in as many batches as it needs.",
+    required_in_cloud=False,
+)
 AZURE_CLIENT_ID = EnvVar(
     "AZURE_CLIENT_ID",
     "Client id of the Azure job's user-assigned managed identity: `abfs://` storage "
@@ -154,6 +191,11 @@ ENV_VARS: tuple[EnvVar, ...] = (
     LOCAL_DIR,
     MEMORY_MB,
     SPILL_DIR,
+    CDC_SLOT,
+    CDC_PUBLICATION,
+    CDC_LAG_WARN_MB,
+    CDC_LAG_WARN_SECONDS,
+    CDC_BATCH_CHANGES,
     AZURE_CLIENT_ID,
     S3_ENDPOINT,
     GCS_ENDPOINT,

@@ -120,10 +120,14 @@ class ChangeAssembler:
             self._record(rel, Op.INSERT, row)
         elif isinstance(message, Update):
             rel = self._rel(message.relation_id)
-            old = self._row(rel, message.old, None, partial=True)
-            identified = old or self._row(rel, message.new, None, partial=True)
-            before = {**(self.cache.get(rel.name, self._key(rel, identified)) or {}),
-                      **(old if message.old_kind == "O" else {})}
+            before: Row | None = None
+            if UNCHANGED in message.new:  # only then are the old values needed
+                old = self._row(rel, message.old, None, partial=True)
+                identified = old or self._row(rel, message.new, None, partial=True)
+                before = {**(self.cache.get(rel.name, self._key(rel, identified)) or {}),
+                          **(old if message.old_kind == "O" else {})}
+            else:  # the common case: the old row's key tells whether the key changed
+                old = self._key_row(rel, message.old)
             row = self._row(rel, message.new, before)
             if old and self._key(rel, old) != self._key(rel, row):
                 self.cache.forget(rel.name, self._key(rel, old))  # the key itself changed
@@ -155,6 +159,15 @@ class ChangeAssembler:
     def _key(self, rel: Relation, row: Row) -> Key:
         names = self.keys.get(rel.name) or tuple(c.name for c in rel.columns if c.is_key)
         return tuple(row.get(name) for name in names)
+
+    def _key_row(self, rel: Relation, data: tuple[Value, ...] | None) -> Row:
+        """Only the key columns of a tuple, typed: enough to tell whose row it was."""
+        if data is None:
+            return {}
+        names = self.keys.get(rel.name) or tuple(c.name for c in rel.columns if c.is_key)
+        return {c.name: values.parse(c.type_oid, v) if isinstance(v, str) else v
+                for c, v in zip(rel.columns, data, strict=True)
+                if c.name in names and v is not UNCHANGED}
 
     def _row(self, rel: Relation, data: tuple[Value, ...] | None, before: Row | None,
              *, partial: bool = False) -> Row:

@@ -1,7 +1,8 @@
 """The ``pipeline cdc`` subcommands: run an operation, print its lines, return the exit code.
 
-A source that lacks a prerequisite exits 2 (like bad settings: nothing was attempted and the
-fix is configuration); anything else that fails raises for the CLI's usual one-line exit 1.
+A source that lacks a prerequisite (an error whose ``exit_code`` is 2: ``PrerequisiteError``,
+``ReplicaIdentityError``) exits 2, like bad settings: nothing was attempted and the fix is
+configuration; anything else that fails raises for the CLI's usual one-line exit 1.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from pipeline.errors import PipelineError
 from pipeline.source.cdc import operations
 from pipeline.source.cdc.lsn import format_lsn
-from pipeline.source.cdc.prerequisites import PrerequisiteError
 
 EXIT_PREREQUISITE = 2
 
@@ -48,7 +49,9 @@ def run(action: str, url: str, names: operations.Names, out: TextIO | None = Non
             lines = operations.drop(url, names)
         else:
             raise ValueError(f"unknown cdc action {action!r}")
-    except PrerequisiteError as exc:
+    except PipelineError as exc:
+        if exc.exit_code != EXIT_PREREQUISITE:
+            raise
         print(f"pipeline: error: {exc}", file=err)
         return EXIT_PREREQUISITE
     for line in lines:

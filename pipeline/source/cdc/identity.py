@@ -8,12 +8,20 @@ message, and both name the same ``ALTER TABLE`` statement.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import psycopg
+from psycopg import sql
+
 from pipeline.errors import PipelineError
 from pipeline.source.cdc.messages import ReplicaIdentity
 
 
 class ReplicaIdentityError(PipelineError):
-    """A published table's updates or deletes would not identify their row."""
+    """A published table's updates or deletes would not carry what the cdc source needs; like
+    every missing prerequisite, a configuration fix (exit 2)."""
+
+    exit_code = 2
 
 
 def problem(schema: str, table: str, identity: ReplicaIdentity, has_key: bool) -> str | None:
@@ -35,3 +43,49 @@ SELECT n.nspname, c.relname, c.relreplident,
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = %s AND c.relname = ANY(%s) AND c.relkind IN ('r', 'p')
 """
+
+
+# Why the cdc source asks for FULL on every table, not just an identity that names the row:
+# only then does the server log the whole old row with each update and delete (TOASTed values
+# flattened), so an unchanged TOASTed value is carried from the old row and a delete carries the
+# deleted version's values, in every run, with nothing remembered between runs and nothing
+# guessed. The cost is WAL: each update and delete also logs the old row.
+WHY_FULL = ("the cdc source needs REPLICA IDENTITY FULL on every published table, so each "
+            "update and delete carries the whole old row (unchanged TOASTed values, and the "
+            "deleted row's last values)")
+
+
+def not_full(conn: psycopg.Connection, schema: str, tables: Sequence[str]) -> list[str]:
+    """The tables (of those that exist) whose replica identity is not FULL, in the given order."""
+    rows = conn.execute(CATALOG_QUERY, (schema, list(tables))).fetchall()
+    found = {name: ident for _, name, ident, _ in rows}
+    return [t for t in tables if t in found and found[t] != ReplicaIdentity.FULL.value]
+
+
+def full_statements(schema: str, tables: Sequence[str]) -> str:
+    return "; ".join(f"ALTER TABLE {schema}.{t} REPLICA IDENTITY FULL" for t in tables)
+
+
+def require_full(conn: psycopg.Connection, schema: str, tables: Sequence[str]) -> None:
+    missing = not_full(conn, schema, tables)
+    if missing:
+        raise ReplicaIdentityError(
+            f"{WHY_FULL}; {', '.join(missing)} {'has' if len(missing) == 1 else 'have'} "
+            "another: run `pipeline cdc setup` as the tables' owner, or run: "
+            f"{full_statements(schema, missing)}")
+
+
+def make_full(conn: psycopg.Connection, schema: str, tables: Sequence[str]) -> list[str]:
+    """Set FULL where it is missing (a brief ACCESS EXCLUSIVE lock per table); returns the
+    tables changed. A role that does not own the tables gets the statements to hand over."""
+    missing = not_full(conn, schema, tables)
+    try:
+        for table in missing:
+            conn.execute(sql.SQL("ALTER TABLE {}.{} REPLICA IDENTITY FULL").format(
+                sql.Identifier(schema), sql.Identifier(table)))
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise ReplicaIdentityError(
+            f"{WHY_FULL}; role {conn.info.user} may not change it "
+            f"({str(exc).splitlines()[0]}): have the tables' owner run: "
+            f"{full_statements(schema, missing)}") from None
+    return missing

@@ -1,7 +1,9 @@
 """``pipeline cdc setup | status | drop``: the publication and slot a cdc source reads through.
 
 Setup checks everything first (server settings, role, tables, replica identity) and only then
-creates, so a source that cannot be followed is left untouched. It is idempotent: an existing
+changes anything, so a source that cannot be followed is left untouched. It then sets REPLICA
+IDENTITY FULL on the tables (``identity.WHY_FULL`` says why the cdc source needs it), creates
+the publication and the slot. It is idempotent: an existing
 publication or slot of the right kind is kept. The slot retains WAL on the source for as long as
 it is not advanced, so ``status`` reports how far behind it is, in bytes and in time, and
 ``drop`` is the way to release that WAL when the cdc source is abandoned.
@@ -54,11 +56,16 @@ class SlotStatus:
         return max(0.0, (datetime.now(UTC) - self.oldest_pending).total_seconds())
 
 
-def check_tables(conn: psycopg.Connection, tables: Sequence[SourceTable]) -> None:
+def check_tables(conn: psycopg.Connection, tables: Sequence[SourceTable], *,
+                 identities: bool = True) -> None:
+    """Every table exists, and (``identities``) each one's updates and deletes would identify
+    their row."""
     rows = conn.execute(identity.CATALOG_QUERY, ("public", [t.name for t in tables])).fetchall()
     missing = sorted({t.name for t in tables} - {r[1] for r in rows})
     if missing:
         raise PipelineError(f"source tables not found: {', '.join(missing)}")
+    if not identities:
+        return
     for schema, table, ident, has_key in rows:
         problem = identity.problem(schema, table, ReplicaIdentity(ident), has_key)
         if problem:
@@ -69,8 +76,13 @@ def setup(url: str, names: Names, tables: Sequence[SourceTable] = TABLES) -> lis
     """Create what is missing; returns one line per thing done or found."""
     done: list[str] = []
     with psycopg.connect(url, autocommit=True) as conn:
-        prerequisites.check(conn)
-        check_tables(conn, tables)
+        exists = conn.execute("SELECT 1 FROM pg_replication_slots WHERE slot_name = %s",
+                              (names.slot,)).fetchone() is not None
+        prerequisites.check(conn, need_slot=not exists)
+        check_tables(conn, tables, identities=False)  # FULL identifies a row without a key
+        changed = identity.make_full(conn, "public", [t.name for t in tables])
+        done.append(f"replica identity FULL set on {', '.join(changed)}" if changed
+                    else "replica identity FULL already on every table")
         if conn.execute("SELECT 1 FROM pg_publication WHERE pubname = %s",
                         (names.publication,)).fetchone():
             done.append(f"publication {names.publication} exists")

@@ -47,6 +47,8 @@ ADVICE: dict[Platform, Advice] = {
 class PrerequisiteError(PipelineError):
     """The source server cannot do logical replication yet; the CLI exits 2 with this text."""
 
+    exit_code = 2
+
 
 def advice(what: str) -> str:
     return "; ".join(f"{p.value}: {getattr(a, what)}" for p, a in ADVICE.items())
@@ -60,8 +62,9 @@ FROM pg_roles r WHERE r.rolname = current_user
 """
 
 
-def check(conn: psycopg.Connection) -> None:
-    """Raise ``PrerequisiteError`` naming every platform's fix for what the server lacks."""
+def check(conn: psycopg.Connection, *, need_slot: bool = True) -> None:
+    """Raise ``PrerequisiteError`` naming every platform's fix for what the server lacks;
+    a free slot is only needed when the slot is still to be created."""
     wal_level = str(conn.execute("SHOW wal_level").fetchone()[0])  # type: ignore[index]
     if wal_level != "logical":
         raise PrerequisiteError(
@@ -72,6 +75,8 @@ def check(conn: psycopg.Connection) -> None:
         user = conn.info.user
         raise PrerequisiteError(
             f"role {user} may not use replication; {advice('grant').replace('<role>', user)}")
+    if not need_slot:
+        return
     free = conn.execute(
         "SELECT current_setting('max_replication_slots')::int - count(*) "
         "FROM pg_replication_slots").fetchone()
@@ -79,3 +84,19 @@ def check(conn: psycopg.Connection) -> None:
         raise PrerequisiteError(
             "no free replication slot (max_replication_slots is used up): drop an unused slot "
             "or raise max_replication_slots (a restart is needed)")
+
+
+def check_publication(conn: psycopg.Connection, publication: str, tables: list[str]) -> None:
+    """The publication exists and publishes every table the source reads."""
+    published = {r[0] for r in conn.execute(
+        "SELECT tablename FROM pg_publication_tables WHERE pubname = %s AND schemaname = "
+        "'public'", (publication,)).fetchall()}
+    if not published and not conn.execute("SELECT 1 FROM pg_publication WHERE pubname = %s",
+                                          (publication,)).fetchone():
+        raise PrerequisiteError(f"publication {publication} not found on the source: run "
+                                "`pipeline cdc setup`")
+    missing = [t for t in tables if t not in published]
+    if missing:
+        raise PrerequisiteError(
+            f"publication {publication} does not publish {', '.join(missing)}: run "
+            f"ALTER PUBLICATION {publication} ADD TABLE {', '.join(missing)}")

@@ -26,6 +26,9 @@ PEEK = ("SELECT data FROM pg_logical_slot_peek_binary_changes(%s, %s::pg_lsn, %s
         "'proto_version', '1', 'publication_names', %s)")
 
 
+STREAM_CHUNK = 1000
+
+
 @dataclass(frozen=True)
 class Batch:
     """Whole committed transactions, in commit order; ``end_lsn`` is what to advance to."""
@@ -55,8 +58,9 @@ class SlotReader:
         lsn = format_lsn(upto_lsn) if upto_lsn is not None else None
         try:
             with self.conn.cursor() as cur:
+                # Rows in chunks (libpq 17+): one at a time costs a round of calls per row.
                 for (data,) in cur.stream(PEEK, (self.slot, lsn, upto_changes,
-                                                 self.publication)):
+                                                 self.publication), size=STREAM_CHUNK):
                     yield decode(bytes(data))
         except psycopg.Error as exc:
             raise PipelineError(slot_error(self.slot, exc)) from None
@@ -91,7 +95,8 @@ class SlotReader:
 
 
 def deliver(reader: SlotReader, commit: Callable[[Batch], None], *,
-            committed_lsn: int | None = None, upto_changes: int | None = None) -> Batch:
+            committed_lsn: int | None = None, upto_lsn: int | None = None,
+            upto_changes: int | None = None) -> Batch:
     """One exactly-once step: peek, drop what is already committed, commit, then advance.
 
     ``committed_lsn`` is the highest ``end_lsn`` a committed manifest records: after a crash
@@ -99,7 +104,7 @@ def deliver(reader: SlotReader, commit: Callable[[Batch], None], *,
     skipped here. ``commit`` must make the batch durable (data, then manifest) before returning;
     if it raises, nothing is advanced and the next call reads the same changes.
     """
-    batch = reader.peek(upto_changes=upto_changes)
+    batch = reader.peek(upto_lsn=upto_lsn, upto_changes=upto_changes)
     if committed_lsn is not None:
         fresh = [c for c in batch.changes if c.end_lsn > committed_lsn]
         batch = Batch(changes=fresh, transactions=len({c.end_lsn for c in fresh}),

@@ -23,16 +23,16 @@ from psycopg import pq, sql
 
 from pipeline import pgcopy
 from pipeline.errors import PipelineError
+from pipeline.settings import SLOT_NAME
 from pipeline.source.cdc.lsn import parse_lsn
 from pipeline.source.postgres import PostgresSource, describe, first_line
 
 _SNAPSHOT_NAME = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
-_SLOT_NAME = re.compile(r"^[a-z0-9_]{1,63}$")
 
 
 def check_slot_name(name: str) -> str:
     """Slot names are limited by the server to lower-case letters, digits and underscores."""
-    if not _SLOT_NAME.match(name):
+    if not SLOT_NAME.match(name):
         raise PipelineError(f"invalid replication slot name {name!r}: use a-z, 0-9 and _ "
                             "(at most 63 characters)")
     return name

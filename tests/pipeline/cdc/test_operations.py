@@ -12,9 +12,10 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import PipelineError
-from pipeline.source.cdc import operations
+from pipeline.source.cdc import identity, operations
 from pipeline.source.cdc.identity import ReplicaIdentityError
 from pipeline.source.cdc.slot import SlotReader
+from pipeline.source.tables import TABLES
 
 NAMES = operations.Names()
 
@@ -84,17 +85,36 @@ def test_a_source_without_logical_wal_exits_2_naming_each_platform(
     assert _objects(url) == ([], [])
 
 
-def test_a_table_without_a_primary_key_is_refused_before_anything_is_created(
+def test_setup_gives_every_table_full_replica_identity_even_without_a_key(
         cdc_source: str) -> None:
+    """The cdc source needs FULL (identity.WHY_FULL); it also identifies a keyless table."""
     with psycopg.connect(cdc_source, autocommit=True) as conn:
         conn.execute("ALTER TABLE payment DROP CONSTRAINT payment_pkey")
-    with pytest.raises(ReplicaIdentityError,
-                       match=r"ALTER TABLE public\.payment REPLICA IDENTITY FULL"):
-        operations.setup(cdc_source, NAMES)
-    assert _objects(cdc_source) == ([], [])
+    done = operations.setup(cdc_source, NAMES)
+    [full] = [line for line in done if line.startswith("replica identity FULL set on ")]
+    assert set(full.removeprefix("replica identity FULL set on ").split(", ")) == \
+        {t.name for t in TABLES}
+    assert "replication slot tricloud created (pgoutput)" in done
+    with psycopg.connect(cdc_source) as conn:
+        assert identity.not_full(conn, "public", [t.name for t in TABLES]) == []
+    assert "replica identity FULL already on every table" in operations.setup(cdc_source, NAMES)
+
+
+def test_setup_by_a_role_that_does_not_own_the_tables_names_the_statements(
+        cdc_source: str) -> None:
     with psycopg.connect(cdc_source, autocommit=True) as conn:
-        conn.execute("ALTER TABLE payment REPLICA IDENTITY FULL")
-    assert "replication slot tricloud created (pgoutput)" in operations.setup(cdc_source, NAMES)
+        conn.execute("DROP ROLE IF EXISTS replicator")
+        conn.execute("CREATE ROLE replicator LOGIN REPLICATION")
+    info = psycopg.conninfo.conninfo_to_dict(cdc_source)
+    url = psycopg.conninfo.make_conninfo(**{**info, "user": "replicator", "password": None})
+    try:
+        with pytest.raises(ReplicaIdentityError, match="have the tables' owner run: ALTER "
+                           r"TABLE public\.currency REPLICA IDENTITY FULL; .* public\.payment "):
+            operations.setup(url, NAMES)
+        assert _objects(cdc_source) == ([], [])
+    finally:
+        with psycopg.connect(cdc_source, autocommit=True) as conn:
+            conn.execute("DROP ROLE replicator")
 
 
 def _hold(url: str, slot: str) -> psycopg.Connection:

@@ -23,10 +23,11 @@ from pipeline.transform.contract import BOOL, DATE, INT, MONEY, TABLES, TEXT, TS
 
 @dataclass(frozen=True)
 class Truncate:
-    """A truncate the change stream saw: it has no row, so the manifest records it, per table::
+    """A truncate the change stream saw: it has no row, so the cdc ingest records it as an
+    event of the batch's manifest (``pipeline.source.cdc.rawbatch`` owns the layout)::
 
-        "tables": {"sales_order": {"files": [...], "rows": 3, "truncates": [
-            {"commit_lsn": 23757, "ordinal": 2, "commit_time": "2024-03-01T10:00:00+00:00"}]}}
+        "cdc": {..., "truncates": [{"table": "sales_order", "commit_lsn": 23757,
+                                    "ordinal": 2, "commit_time": "2024-03-01T10:00:00+00:00"}]}
     """
 
     lsn: int
@@ -51,6 +52,14 @@ class RawBatch:
     truncates: dict[str, tuple[Truncate, ...]] = field(default_factory=dict)
 
 
+def _truncates(manifest: dict[str, Any]) -> dict[str, tuple[Truncate, ...]]:
+    """A cdc manifest's truncate events, per table in manifest (commit) order."""
+    out: dict[str, list[Truncate]] = {}
+    for event in (manifest.get("cdc") or {}).get("truncates", ()):
+        out.setdefault(str(event["table"]), []).append(Truncate.from_manifest(event))
+    return {t: tuple(events) for t, events in out.items()}
+
+
 def committed_batches(raw_uri: str) -> list[RawBatch]:
     """Every batch whose manifest exists, oldest first (batch ids sort by time).
 
@@ -63,8 +72,7 @@ def committed_batches(raw_uri: str) -> list[RawBatch]:
             batch_id=str(manifest["batch_id"]),
             files={t: tuple(v.get("files", ())) for t, v in tables.items()},
             rows={t: int(v.get("rows", 0)) for t, v in tables.items()},
-            truncates={t: tuple(Truncate.from_manifest(e) for e in v["truncates"])
-                       for t, v in tables.items() if v.get("truncates")},
+            truncates=_truncates(manifest),
         ))
     return sorted(batches, key=lambda b: b.batch_id)
 

@@ -44,22 +44,19 @@ class Stream:
 
 def write_batch(raw_uri: str, batch_id: str, changes: Iterable[Change]) -> dict[str, int]:
     """Commit one cdc raw batch (data parts, then the manifest); rows per table. A truncate
-    has no row: it goes into the manifest as the transform reads it (``raw.Truncate``)."""
+    has no row: it goes into the manifest's ``cdc.truncates``, as the ingest writes it."""
     changes = list(changes)
     rows = [c for c in changes if c.op is not Op.TRUNCATE]
-    truncates: dict[str, dict[str, Any]] = {}
-    for c in changes:
-        if c.op is Op.TRUNCATE:
-            truncates.setdefault(c.table, {"truncates": []})["truncates"].append({
-                "commit_lsn": c.commit_lsn, "ordinal": c.ordinal,
-                "commit_time": c.commit_time.isoformat()})
+    truncates = [{"table": c.table, "commit_lsn": c.commit_lsn, "ordinal": c.ordinal,
+                  "commit_time": c.commit_time.isoformat()}
+                 for c in changes if c.op is Op.TRUNCATE]
     parts = []
     for name in dict.fromkeys(c.table for c in changes):
         table_parts = raw.TableParts(raw_uri, name, batch_id)
         table_parts.add(arrow.to_batch(BY_NAME[name], rows))
         table_parts.flush()
         parts.append(table_parts)
-    raw.write_manifest(raw_uri, batch_id, "cdc", parts, truncates)
+    raw.write_manifest(raw_uri, batch_id, "cdc", parts, extras={"cdc": {"truncates": truncates}})
     return {p.table: p.rows for p in parts}
 
 

@@ -12,11 +12,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from pipeline.session import Session, StageFailed, describe_error
-from pipeline.settings import SettingsError
+from pipeline.settings import LogFormat, SettingsError
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -90,10 +92,24 @@ def cmd_cdc(session: Session, args: argparse.Namespace) -> int:
 # -- argument parsing -------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
+    # The global options are accepted before and after the command (`pipeline run --debug`);
+    # after it they default to "not given", so they do not undo the ones given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks on failure")
+    common.add_argument("--log-format", choices=[f.value for f in LogFormat],
+                        default=argparse.SUPPRESS,
+                        help="progress on stderr: readable lines (text) or JSON lines (json); "
+                             "default auto: text on a terminal, JSON off one "
+                             "(also TRICLOUD_LOG_FORMAT)")
     parser = argparse.ArgumentParser(
-        prog="pipeline", description="tricloud ETL: ingest, transform, load, report.")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on failure")
+        prog="pipeline", description="tricloud ETL: ingest, transform, load, report.",
+        parents=[common])
+    parser.set_defaults(debug=False, log_format=None)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
 
     def overlap(p: argparse.ArgumentParser) -> None:
         p.add_argument("--overlap-seconds", type=float, default=5.0, metavar="S",
@@ -103,19 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", type=Path, default=None, metavar="DIR",
                        help="where the report's CSV/HTML go (default <local dir>/reports)")
 
-    overlap(p := sub.add_parser("run", help="ingest, transform, load and report"))
+    overlap(p := command("run", help="ingest, transform, load and report"))
     out(p)
-    overlap(sub.add_parser("ingest", help="copy new and changed source rows to the raw zone"))
-    sub.add_parser("transform", help="raw zone to star schema, quarantining bad rows")
-    sub.add_parser("load", help="load processed batches into the warehouse")
-    sub.add_parser("rebuild-state",
+    overlap(command("ingest", help="copy new and changed source rows to the raw zone"))
+    command("transform", help="raw zone to star schema, quarantining bad rows")
+    command("load", help="load processed batches into the warehouse")
+    command("rebuild-state",
                    help="recompute the transform's compacted state from the raw history")
-    out(sub.add_parser("report", help="print the dashboard report and write CSV/HTML"))
-    p = sub.add_parser("seed", help="fill the source database with synthetic data")
+    out(command("report", help="print the dashboard report and write CSV/HTML"))
+    p = command("seed", help="fill the source database with synthetic data")
     p.add_argument("--orders", type=int, default=2000, help="sales orders (default 2000)")
     p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     p.add_argument("--bad-rows", action="store_true", help="add rule-breaking rows")
-    p = sub.add_parser("demo", help="embedded end-to-end demo: seed, run, change, run again")
+    p = command("demo", help="embedded end-to-end demo: seed, run, change, run again")
     p.add_argument("--orders", type=int, default=2000, help="sales orders (default 2000)")
     p.add_argument("--dir", type=Path, default=None,
                    help="demo folder (default: <local dir>/demo, the demo's own)")
@@ -125,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-bad-rows", action="store_true",
                    help="do not add rule-breaking rows before the second run")
     out(p)
-    p = sub.add_parser("cdc", help="change data capture: the source's publication and slot")
+    command("doctor", help="check what a run needs: settings, source, warehouse, storage")
+    p = command("cdc", help="change data capture: the source's publication and slot")
     p.add_argument("cdc_action", choices=("setup", "status", "drop"), metavar="ACTION",
                    help="setup (check the source, create publication and slot), status "
                         "(slot lag), drop (release the slot's WAL)")
@@ -139,11 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, run, and map failures to one line and an exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":  # reports bad settings as one of its checks
+        from pipeline import doctor
+
+        return doctor.run(os.environ, lambda line: print(line, flush=True))
     from pipeline.runlog import RunLog
     from pipeline.settings import Settings
 
     try:
         settings = Settings.from_env(os.environ)
+        if args.log_format:
+            settings = replace(settings, log_format=LogFormat(args.log_format))
         if getattr(args, "orders", 1) < 1:
             raise SettingsError(f"--orders must be at least 1, got {args.orders}")
         if getattr(args, "overlap_seconds", 0.0) < 0:
@@ -152,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from pipeline.demo import run_demo
 
             return run_demo(settings, args)
-        session = Session(settings, RunLog(settings.environment),
+        session = Session(settings, RunLog(settings.environment, log_format=settings.log_format),
                           overlap=timedelta(seconds=getattr(args, "overlap_seconds", 5.0)),
                           out_dir=getattr(args, "out", None), debug=args.debug)
         if args.command == "cdc":

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,11 @@ from pipeline.session import Session
 from pipeline.settings import Settings, SettingsError
 from pipeline.stages import STAGES, Stage, StageResult, run_stages
 
+ProgressBar = Callable[[str, int | None], AbstractContextManager[Callable[[int], None]]]
 
-def seed_source(source_url: str, orders: int, seed: int, *, bad_rows: bool = False) -> StageResult:
+
+def seed_source(source_url: str, orders: int, seed: int, *, bad_rows: bool = False,
+                progress: ProgressBar | None = None) -> StageResult:
     """(Re)create and fill the source database; returns a StageResult for the run log."""
     import psycopg
 
@@ -30,7 +34,7 @@ def seed_source(source_url: str, orders: int, seed: int, *, bad_rows: bool = Fal
 
     started = time.perf_counter()
     with psycopg.connect(source_url) as conn:
-        with runlog.progress("seed source", total=None) as advance:
+        with (progress or runlog.progress)("seed source", None) as advance:
             counts = generator.generate(conn, seed, orders, on_rows=advance)
         if bad_rows:
             for name, n in mutate.insert_rule_breakers(conn).items():
@@ -51,7 +55,7 @@ class SeedStage:
 
     def run(self, session: Session) -> StageResult:
         return seed_source(str(session.source_url), self.orders, self.seed,
-                           bad_rows=self.bad_rows)
+                           bad_rows=self.bad_rows, progress=session.run_log.progress)
 
 
 def _say(text: str) -> None:
@@ -127,7 +131,8 @@ def run_demo(env_settings: Settings, args: argparse.Namespace) -> int:
     folder: Path = (args.dir or env_settings.local_dir / "demo").resolve()
     claim_folder(folder, reset=args.reset)
     settings = replace(Settings.local(folder), environment="demo")
-    session = Session(settings, RunLog("demo"), out_dir=args.out, debug=args.debug)
+    session = Session(settings, RunLog("demo", log_format=env_settings.log_format),
+                      out_dir=args.out, debug=args.debug)
     _fresh_folder(settings)
     source_url, warehouse_url = session.resolve()
     _fresh_warehouse(session.server)
@@ -164,4 +169,5 @@ def _pipeline(session: Session, title: str, stages: Sequence[Stage]) -> dict[str
         _say(f"   {result.stage:<9} in {result.rows_in:>8}  out {result.rows_out:>8}  "
              f"quarantined {result.quarantined:>4}  {result.seconds:6.2f}s")
 
-    return run_stages(session, stages, on_result=line)
+    # On a terminal the run log's own readable lines say the same: print them once.
+    return run_stages(session, stages, on_result=None if session.run_log.readable else line)

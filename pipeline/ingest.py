@@ -19,7 +19,7 @@ from datetime import datetime
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import raw, runlog
+from pipeline import raw
 from pipeline.errors import PipelineError, StorageError
 from pipeline.session import Session
 from pipeline.settings import SOURCE_URL, Settings, SettingsError, SourceKind
@@ -93,7 +93,7 @@ def run(session: Session, *, tables: Sequence[SourceTable] = TABLES,
                 parts = raw.TableParts(settings.raw_uri, table.name, batch_id, rows_per_part)
                 written.append(parts)
                 newest: datetime | None = None
-                with runlog.progress(f"ingest {table.name}") as advance:
+                with session.run_log.progress(f"ingest {table.name}") as advance:
                     for batch in source.read(table, since):
                         parts.add(batch)
                         newest = _newest(batch, newest)

@@ -1,9 +1,10 @@
-"""Observability: one JSON line per stage on stderr, a run summary, and an optional progress bar.
+"""Observability: one line per stage event on stderr, a run summary, and a progress bar.
 
-The JSON lines are what the clouds' log pipelines parse (a failure alarm matches
-``"status": "failed"``), so they go to stderr unconditionally and stay one line each. The
-progress bar is for humans only: it appears only when stderr is a terminal, never in a
-container log.
+Off a terminal each line is one JSON object: what the clouds' log pipelines parse (a failure
+alarm matches ``"status": "failed"``). On a terminal the same events are short readable lines
+(``pipeline.readable``) and long steps draw a progress bar. ``--log-format`` (or
+``TRICLOUD_LOG_FORMAT``) overrides the choice: ``json`` for structured logs on a terminal,
+``text`` for readable lines off one.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import json
 import secrets
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from pipeline import readable
 from pipeline.redact import redact
+from pipeline.settings import LogFormat
 from pipeline.stages import StageResult
 
 
@@ -33,31 +36,63 @@ class RunLog:
     run_id: str = field(default_factory=new_run_id)
     stream: TextIO | None = None  # None: sys.stderr at write time (pytest swaps it)
     results: list[StageResult] = field(default_factory=list)
+    log_format: LogFormat = LogFormat.AUTO
 
-    def emit(self, event: str, **fields: Any) -> None:
-        """One JSON object on one line; values that are not JSON become strings, and any
-        credential a value quotes (an error echoing a URL) is masked."""
+    @property
+    def out(self) -> TextIO:
+        return self.stream or sys.stderr
+
+    @property
+    def readable(self) -> bool:
+        """Readable lines rather than JSON: asked for, or ``auto`` on a terminal."""
+        if self.log_format is LogFormat.AUTO:
+            return self.out.isatty()
+        return self.log_format is LogFormat.TEXT
+
+    def _write(self, text: str) -> None:
+        self.out.write(redact(text) + "\n")
+        self.out.flush()
+
+    def emit(self, event: str, text: str | None = None, **fields: Any) -> None:
+        """One event on one line: ``text`` (or a generic rendering) when readable, else one
+        JSON object whose values that are not JSON become strings. Any credential a value
+        quotes (an error echoing a URL) is masked either way."""
+        if self.readable:
+            self._write(text if text is not None else readable.event(event, fields))
+            return
         line = {"ts": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event,
                 "run_id": self.run_id, "environment": self.environment, **fields}
-        out = self.stream or sys.stderr
-        out.write(redact(json.dumps(line, default=str, separators=(",", ":"))) + "\n")
-        out.flush()
+        self._write(json.dumps(line, default=str, separators=(",", ":")))
+
+    def started(self, stage: str) -> None:
+        """Readable only: a person sees what is running; the JSON log has one line per stage."""
+        if self.readable:
+            self._write(readable.started(stage))
 
     def stage(self, result: StageResult) -> None:
         """Log a finished stage and remember it for the summary."""
         self.results.append(result)
-        self.emit("stage", stage=result.stage, status="ok", rows_in=result.rows_in,
-                  rows_out=result.rows_out, quarantined=result.quarantined,
-                  seconds=round(result.seconds, 3), details=result.details)
+        self.emit("stage", readable.finished(result), stage=result.stage, status="ok",
+                  rows_in=result.rows_in, rows_out=result.rows_out,
+                  quarantined=result.quarantined, seconds=round(result.seconds, 3),
+                  details=result.details)
 
     def failed(self, stage: str, seconds: float, error: str) -> None:
-        self.emit("stage", stage=stage, status="failed", rows_in=None, rows_out=None,
-                  quarantined=None, seconds=round(seconds, 3), error=error)
+        """A failed stage; readable, the error itself is left to the CLI's last line."""
+        self.emit("stage", readable.failed(stage, seconds), stage=stage, status="failed",
+                  rows_in=None, rows_out=None, quarantined=None, seconds=round(seconds, 3),
+                  error=error)
+
+    def progress(self, description: str,
+                 total: int | None = None) -> AbstractContextManager[Callable[[int], None]]:
+        """A progress bar for a long step, drawn only when readable and on a terminal."""
+        return progress(description, total, stream=self.out, enabled=self.readable)
 
     def warning(self, stage: str, message: str, **fields: Any) -> None:
         """Something an operator should act on although the stage goes on (a replication slot
         far behind): its own line, which a failure alarm does not match."""
-        self.emit("warning", stage=stage, status="warning", message=message, **fields)
+        self.emit("warning", readable.warning(stage, message), stage=stage, status="warning",
+                  message=message, **fields)
 
     def summary(self, status: str = "ok") -> dict[str, Any]:
         """The run's row balance: input rows = loaded + quarantined.
@@ -91,19 +126,20 @@ class RunLog:
                           balanced=counts["rows_in"] == counts["rows_out"]
                           + counts["quarantined"])
         fields["seconds"] = round(sum(r.seconds for r in self.results), 3)
-        self.emit("summary", **fields)
+        self.emit("summary", readable.summary(fields), **fields)
         return fields
 
 
 @contextmanager
-def progress(description: str, total: int | None = None, *,
-             stream: TextIO | None = None) -> Iterator[Callable[[int], None]]:
-    """Yield ``advance(n)``; draws a rich progress bar only when ``stream`` is a terminal.
+def progress(description: str, total: int | None = None, *, stream: TextIO | None = None,
+             enabled: bool = True) -> Iterator[Callable[[int], None]]:
+    """Yield ``advance(n)``; draws a rich progress bar only when ``enabled`` and ``stream`` is
+    a terminal (a bar between JSON lines would garble them).
 
-    Stages call ``advance`` unconditionally; off a terminal it costs one function call.
+    Stages call ``advance`` unconditionally; without a bar it costs one function call.
     """
     out = stream or sys.stderr
-    if not out.isatty():
+    if not (enabled and out.isatty()):
         yield lambda n: None
         return
     from rich.console import Console

@@ -51,7 +51,7 @@ class Session:
 
     def __post_init__(self) -> None:
         if self.log is None:
-            self.log = RunLog(self.settings.environment)
+            self.log = RunLog(self.settings.environment, log_format=self.settings.log_format)
 
     @classmethod
     def of(cls, settings: Settings, *, source_url: str | None = None,
@@ -104,6 +104,7 @@ class Session:
         """Run one stage: log its line, or log the failure and raise ``StageFailed``."""
         from pipeline import storage
 
+        self.run_log.started(stage.name)
         started = time.perf_counter()
         try:
             with storage.using(self.settings.storage):

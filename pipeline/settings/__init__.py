@@ -8,6 +8,7 @@ parsing), ``warehouse_target``, ``storage_config``, ``engine_config``, ``cdc_con
 """
 
 from pipeline.settings.cdc_config import SLOT_NAME, CdcConfig
+from pipeline.settings.choices import LogFormat
 from pipeline.settings.engine_config import EngineConfig
 from pipeline.settings.pipeline_settings import Settings
 from pipeline.settings.problems import SettingsError
@@ -27,6 +28,7 @@ from pipeline.settings.variables import (
     GCS_ENDPOINT,
     LANDING_URI,
     LOCAL_DIR,
+    LOG_FORMAT,
     MEMORY_MB,
     PROCESSED_URI,
     RAW_URI,
@@ -61,6 +63,7 @@ __all__ = [
     "GCS_ENDPOINT",
     "LANDING_URI",
     "LOCAL_DIR",
+    "LOG_FORMAT",
     "MEMORY_MB",
     "PROCESSED_URI",
     "RAW_URI",
@@ -79,6 +82,7 @@ __all__ = [
     "Endpoint",
     "EngineConfig",
     "EnvVar",
+    "LogFormat",
     "Settings",
     "SettingsError",
     "SourceKind",

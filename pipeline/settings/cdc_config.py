@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline.settings.problems import SettingsError
+from pipeline.settings.values import Reader
 from pipeline.settings.variables import (
     CDC_BATCH_CHANGES,
     CDC_LAG_WARN_MB,
@@ -21,12 +21,13 @@ from pipeline.settings.variables import (
 SLOT_NAME = re.compile(r"^[a-z0-9_]{1,63}$")
 
 
-def _count(env: Mapping[str, str], var: EnvVar, default: int, unit: str) -> int:
-    raw = env.get(var.name) or None
+def _count(reader: Reader, var: EnvVar, default: int, unit: str) -> int:
+    raw = reader.get(var)
     if raw is None:
         return default
     if not raw.isdigit() or int(raw) < 1:
-        raise SettingsError(f"{var.name}={raw!r} is not a positive whole number of {unit}")
+        reader.problem(var, f"is not a positive whole number of {unit}", raw)
+        return default
     return int(raw)
 
 
@@ -46,19 +47,27 @@ class CdcConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> CdcConfig:
+        """Parse the cdc variables alone; raises every problem found."""
+        reader = Reader(env)
+        config = cls.read(reader)
+        reader.check()
+        return config
+
+    @classmethod
+    def read(cls, reader: Reader) -> CdcConfig:
         names = {}
         for var, default in ((CDC_SLOT, cls.slot), (CDC_PUBLICATION, cls.publication)):
-            value = env.get(var.name) or default
+            value = reader.get(var) or default
             if not SLOT_NAME.match(value):
-                raise SettingsError(
-                    f"{var.name}={value!r} is not a slot or publication name; "
-                    "use a-z, 0-9 and _ (at most 63 characters)"
-                )
+                reader.problem(var, "is not a slot or publication name; use a-z, 0-9 and _ "
+                               "(at most 63 characters)", value)
+                value = default
             names[var] = value
         return cls(
             slot=names[CDC_SLOT],
             publication=names[CDC_PUBLICATION],
-            lag_warn_bytes=_count(env, CDC_LAG_WARN_MB, cls.lag_warn_bytes >> 20, "MiB") << 20,
-            lag_warn_seconds=_count(env, CDC_LAG_WARN_SECONDS, cls.lag_warn_seconds, "seconds"),
-            batch_changes=_count(env, CDC_BATCH_CHANGES, cls.batch_changes, "changes"),
+            lag_warn_bytes=_count(reader, CDC_LAG_WARN_MB, cls.lag_warn_bytes >> 20, "MiB") << 20,
+            lag_warn_seconds=_count(reader, CDC_LAG_WARN_SECONDS, cls.lag_warn_seconds,
+                                    "seconds"),
+            batch_changes=_count(reader, CDC_BATCH_CHANGES, cls.batch_changes, "changes"),
         )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.settings.problems import SettingsError
+from pipeline.settings.values import Reader
 from pipeline.settings.variables import MEMORY_MB, SPILL_DIR
 
 
@@ -20,11 +20,12 @@ class EngineConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> EngineConfig:
-        memory = env.get(MEMORY_MB.name) or None
-        if memory is not None and (not memory.isdigit() or int(memory) < 256):
-            raise SettingsError(
-                f"{MEMORY_MB.name}={memory!r} is not a memory size; use the "
-                "job's memory in MiB, at least 256, e.g. 4096"
-            )
-        spill = env.get(SPILL_DIR.name) or None
-        return cls(int(memory) if memory else None, Path(spill) if spill else None)
+        """Parse the engine variables alone; raises every problem found."""
+        reader = Reader(env)
+        config = cls.read(reader)
+        reader.check()
+        return config
+
+    @classmethod
+    def read(cls, reader: Reader) -> EngineConfig:
+        return cls(reader.memory_mb(MEMORY_MB), reader.folder(SPILL_DIR))

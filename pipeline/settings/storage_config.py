@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from pipeline.settings.problems import SettingsError
+from pipeline.settings.values import Reader
 from pipeline.settings.variables import (
     AZURE_ACCOUNT_KEY,
     AZURE_BLOB_ENDPOINT,
     AZURE_CLIENT_ID,
     GCS_ENDPOINT,
     S3_ENDPOINT,
+    EnvVar,
 )
 
 
@@ -26,13 +27,22 @@ class Endpoint:
     authority: str
 
     @classmethod
-    def parse(cls, name: str, value: str) -> Endpoint:
+    def read(cls, reader: Reader, var: EnvVar) -> Endpoint | None:
+        """The endpoint ``var`` names, or None when unset or malformed (a problem is recorded)."""
+        value = reader.get(var)
+        if value is None:
+            return None
         parts = urlsplit(value)
+        try:
+            _ = parts.port  # raises on a port that is not a number in range
+        except ValueError:
+            reader.problem(var, "has a port that is not a number from 1 to 65535; use "
+                           "http(s)://host[:port], e.g. http://127.0.0.1:9000", value)
+            return None
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
-            raise SettingsError(
-                f"{name}={value!r} is not an endpoint URL; use "
-                "http(s)://host[:port], e.g. http://127.0.0.1:9000"
-            )
+            reader.problem(var, "is not an endpoint URL; use http(s)://host[:port], e.g. "
+                           "http://127.0.0.1:9000", value)
+            return None
         return cls(parts.scheme, parts.netloc)
 
 
@@ -52,29 +62,30 @@ class StorageConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> StorageConfig:
-        def endpoint(name: str) -> Endpoint | None:
-            value = env.get(name)
-            return Endpoint.parse(name, value) if value else None
+        """Parse the storage variables alone; raises every problem found."""
+        reader = Reader(env)
+        config = cls.read(reader)
+        reader.check()
+        return config
 
-        azure = endpoint(AZURE_BLOB_ENDPOINT.name)
-        key = env.get(AZURE_ACCOUNT_KEY.name) or None
+    @classmethod
+    def read(cls, reader: Reader) -> StorageConfig:
+        azure = Endpoint.read(reader, AZURE_BLOB_ENDPOINT)
+        key = reader.get(AZURE_ACCOUNT_KEY)
         if key is not None:
-            if azure is None:
-                raise SettingsError(
-                    f"{AZURE_ACCOUNT_KEY.name} is for emulators only and needs "
-                    f"{AZURE_BLOB_ENDPOINT.name}; on Azure the job's managed identity is used"
-                )
+            if not reader.has(AZURE_BLOB_ENDPOINT):
+                reader.problem(AZURE_ACCOUNT_KEY, f"is for emulators only and needs "
+                               f"{AZURE_BLOB_ENDPOINT.name}; on Azure the job's managed "
+                               "identity is used")
             try:
                 base64.b64decode(key, validate=True)
             except binascii.Error:
-                raise SettingsError(
-                    f"{AZURE_ACCOUNT_KEY.name} is not base64; use the "
-                    "emulator's account key as printed by it"
-                ) from None
+                reader.problem(AZURE_ACCOUNT_KEY, "is not base64; use the emulator's account "
+                               "key as printed by it")
         return cls(
-            s3_endpoint=endpoint(S3_ENDPOINT.name),
-            gcs_endpoint=endpoint(GCS_ENDPOINT.name),
+            s3_endpoint=Endpoint.read(reader, S3_ENDPOINT),
+            gcs_endpoint=Endpoint.read(reader, GCS_ENDPOINT),
             azure_blob_endpoint=azure,
             azure_account_key=key,
-            azure_client_id=env.get(AZURE_CLIENT_ID.name) or None,
+            azure_client_id=reader.get(AZURE_CLIENT_ID),
         )

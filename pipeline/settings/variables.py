@@ -111,6 +111,12 @@ SPILL_DIR = EnvVar(
     "temporary folder).",
     required_in_cloud=False,
 )
+LOG_FORMAT = EnvVar(
+    "TRICLOUD_LOG_FORMAT",
+    "`auto` (default), `text` or `json`: how a run reports on stderr. `auto` prints readable "
+    "lines on a terminal and JSON lines off one (what the clouds' log pipelines parse).",
+    required_in_cloud=False,
+)
 CDC_SLOT = EnvVar(
     "TRICLOUD_CDC_SLOT",
     "cdc source: the logical replication slot it reads (default `tricloud`; a-z, 0-9, _).",
@@ -191,6 +197,7 @@ ENV_VARS: tuple[EnvVar, ...] = (
     LOCAL_DIR,
     MEMORY_MB,
     SPILL_DIR,
+    LOG_FORMAT,
     CDC_SLOT,
     CDC_PUBLICATION,
     CDC_LAG_WARN_MB,

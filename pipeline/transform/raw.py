@@ -23,11 +23,12 @@ from pipeline.transform.contract import BOOL, DATE, INT, MONEY, TABLES, TEXT, TS
 
 @dataclass(frozen=True)
 class Truncate:
-    """A truncate the change stream saw: it has no row, so the cdc ingest records it as an
-    event of the batch's manifest (``pipeline.source.cdc.rawbatch`` owns the layout)::
+    """A truncate the change stream saw. It has no row, so the cdc source records it as an
+    event of the manifest (``pipeline.source.cdc.rawbatch``)::
 
         "cdc": {..., "truncates": [{"table": "sales_order", "commit_lsn": 23757,
-                                    "ordinal": 2, "commit_time": "2024-03-01T10:00:00+00:00"}]}
+                                    "ordinal": 2, "commit_time": "2024-03-01T10:00:00+00:00",
+                                    ...}]}
     """
 
     lsn: int
@@ -53,11 +54,11 @@ class RawBatch:
 
 
 def _truncates(manifest: dict[str, Any]) -> dict[str, tuple[Truncate, ...]]:
-    """A cdc manifest's truncate events, per table in manifest (commit) order."""
-    out: dict[str, list[Truncate]] = {}
-    for event in (manifest.get("cdc") or {}).get("truncates", ()):
-        out.setdefault(str(event["table"]), []).append(Truncate.from_manifest(event))
-    return {t: tuple(events) for t, events in out.items()}
+    """The manifest's truncate events by table, in commit order; none for other sources."""
+    events: dict[str, list[Truncate]] = {}
+    for entry in (manifest.get("cdc") or {}).get("truncates", ()):
+        events.setdefault(str(entry["table"]), []).append(Truncate.from_manifest(entry))
+    return {t: tuple(v) for t, v in events.items()}
 
 
 def committed_batches(raw_uri: str) -> list[RawBatch]:

@@ -1,10 +1,10 @@
-"""Hand-built change-stream batches in the raw zone, written the way the cdc ingest writes them.
+"""Hand-built change-stream batches in the raw zone, written by the cdc source's own writer.
 
-Rows go through ``pipeline.source.cdc.arrow`` (the contract's columns plus the ``cdc_*`` origin
-columns) and the raw zone's own part writer and manifest, so the transform and load tests pin
-the interface between the change stream and the warehouse without a logical-replication
-server. A ``Stream`` hands out commit positions the way a slot does: one commit LSN, time and
-xid per transaction, ordinals 0.. inside it, LSNs and times increasing.
+Changes go through ``pipeline.source.cdc.rawbatch`` (the contract's columns plus the ``cdc_*``
+origin columns, truncates as manifest events), so the transform and load tests pin the
+interface between the change stream and the warehouse without a logical-replication server.
+A ``Stream`` hands out commit positions the way a slot does: one commit LSN, time and xid per
+transaction, ordinals 0.. inside it, LSNs and times increasing.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pipeline import raw
-from pipeline.source.cdc import arrow
+from pipeline.source.cdc import rawbatch
 from pipeline.source.cdc.changes import Change, Op
-from pipeline.source.tables import BY_NAME
+from pipeline.source.tables import BY_NAME, TABLES
 
 Step = tuple[str, Op, dict[str, Any]]  # (table, operation, row)
 
@@ -42,22 +41,15 @@ class Stream:
                 for i, (table, op, row) in enumerate(steps)]
 
 
-def write_batch(raw_uri: str, batch_id: str, changes: Iterable[Change]) -> dict[str, int]:
-    """Commit one cdc raw batch (data parts, then the manifest); rows per table. A truncate
-    has no row: it goes into the manifest's ``cdc.truncates``, as the ingest writes it."""
+def write_batch(raw_uri: str, changes: Iterable[Change]) -> str:
+    """Commit one batch of ``changes`` as the cdc source does (``rawbatch.write_changes``:
+    data parts per table, truncates as events of the manifest, then the manifest); its id."""
     changes = list(changes)
-    rows = [c for c in changes if c.op is not Op.TRUNCATE]
-    truncates = [{"table": c.table, "commit_lsn": c.commit_lsn, "ordinal": c.ordinal,
-                  "commit_time": c.commit_time.isoformat()}
-                 for c in changes if c.op is Op.TRUNCATE]
-    parts = []
-    for name in dict.fromkeys(c.table for c in changes):
-        table_parts = raw.TableParts(raw_uri, name, batch_id)
-        table_parts.add(arrow.to_batch(BY_NAME[name], rows))
-        table_parts.flush()
-        parts.append(table_parts)
-    raw.write_manifest(raw_uri, batch_id, "cdc", parts, extras={"cdc": {"truncates": truncates}})
-    return {p.table: p.rows for p in parts}
+    lsns = [c.commit_lsn for c in changes] or [0]
+    written = rawbatch.write_changes(raw_uri, changes, TABLES, start_lsn=min(lsns),
+                                     end_lsn=max(c.end_lsn for c in changes),
+                                     slot="tricloud", publication="tricloud")
+    return written.batch_id
 
 
 def key_only(table: str, row: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from pipeline.warehouse import load
 from tests.pipeline import goldendata as g
 from tests.pipeline.cdc_batches import Stream, key_only, write_batch
 
-B1, B2, B3 = "20240301T000000Z", "20240302T000000Z", "20240303T000000Z"
 UPDATE, DELETE, INSERT, TRUNCATE = Op.UPDATE, Op.DELETE, Op.INSERT, Op.TRUNCATE
 
 
@@ -34,7 +33,7 @@ def _start(storage_root: str, make_database: Callable[[], str]
     """A warehouse loaded from the golden source's initial snapshot."""
     settings, url = g.settings_for(storage_root), make_database()
     stream, data = Stream(), g.golden()
-    write_batch(settings.raw_uri, B1, stream.snapshot(data))
+    write_batch(settings.raw_uri, stream.snapshot(data))
     _run(settings, url)
     return settings, url, stream, data
 
@@ -73,7 +72,7 @@ def test_a_deleted_order_leaves_the_aggregates_and_keeps_its_history(
     deleted = stream.commit(("sales_order", DELETE, key_only("sales_order", order_1)))
     # REPLICA IDENTITY FULL: the delete carries the whole old row
     paid_gone = stream.commit(("payment", DELETE, payment_2))
-    write_batch(settings.raw_uri, B2, changed + deleted + paid_gone)
+    write_batch(settings.raw_uri, changed + deleted + paid_gone)
 
     result = _run(settings, url)
 
@@ -112,7 +111,7 @@ def test_a_deleted_then_reinserted_id_is_live_and_a_deleted_parent_still_existed
     design_2, order_2 = data["design"][1], data["sales_order"][1]
     new_order = g._at("2024-03-01 12:00:00", g.sales_order(4, 2, 1, 1, "9.00", 1, "2024-03-05",
                                                            "2024-03-09", 1))
-    write_batch(settings.raw_uri, B2, [
+    write_batch(settings.raw_uri, [
         *stream.commit(("design", DELETE, key_only("design", design_2))),
         *stream.commit(("sales_order", DELETE, key_only("sales_order", order_2))),
         # an order of the deleted design: the design existed, so the reference holds
@@ -130,7 +129,7 @@ def test_a_deleted_then_reinserted_id_is_live_and_a_deleted_parent_still_existed
         r[:2] for r in g.fetch(url, "SELECT * FROM warehouse.agg_sales_daily")]
 
     reinserted = g._at("2024-03-02 08:00:00", {**order_2, "units_sold": 7})
-    write_batch(settings.raw_uri, B3, [
+    write_batch(settings.raw_uri, [
         *stream.commit(("design", INSERT, g.updated(design_2, "2024-03-02 08:00:00",
                                                     design_name="Brass Lamp"))),
         *stream.commit(("sales_order", INSERT, reinserted)),
@@ -152,7 +151,7 @@ def test_every_change_is_a_version_whatever_last_updated_says(
     settings, url, stream, data = _start(storage_root, make_database)
     order_3 = data["sales_order"][2]
     later, earlier = "2024-03-01 12:00:00", "2024-02-04 14:00:00"
-    write_batch(settings.raw_uri, B2, [
+    write_batch(settings.raw_uri, [
         *stream.commit(("sales_order", UPDATE, g.updated(order_3, later, units_sold=4))),
         # the same (id, last_updated) again, in the same batch
         *stream.commit(("sales_order", UPDATE, g.updated(order_3, later, units_sold=5))),
@@ -164,7 +163,7 @@ def test_every_change_is_a_version_whatever_last_updated_says(
     result = _run(settings, url)
 
     assert (result.details["duplicates"], result.rows_in) == (0, 4)
-    write_batch(settings.raw_uri, B3, stream.commit(  # last_updated left alone
+    write_batch(settings.raw_uri, stream.commit(  # last_updated left alone
         ("sales_order", UPDATE, g.updated(order_3, earlier, units_sold=8))))
     _run(settings, url)
 
@@ -184,12 +183,12 @@ def test_the_same_change_twice_adds_nothing(
     update = stream.commit(("sales_order", UPDATE,
                             g.updated(order_1, "2024-03-01 10:00:00", units_sold=12)))
     delete = stream.commit(("sales_order", DELETE, key_only("sales_order", order_1)))
-    write_batch(settings.raw_uri, B2, update + delete)
+    write_batch(settings.raw_uri, update + delete)
     _run(settings, url)
     first = g.checksums(url)
 
     # a later batch delivers the delete again: a duplicate, not a version
-    write_batch(settings.raw_uri, B3, delete)
+    write_batch(settings.raw_uri, delete)
     result = _run(settings, url)
     assert (result.details["duplicates"], result.rows_in) == (1, 0)
     assert g.checksums(url) == first
@@ -203,7 +202,7 @@ def test_the_same_change_twice_adds_nothing(
 
 def test_a_delete_of_an_id_never_seen_is_quarantined(storage_root: str) -> None:
     settings, stream = g.settings_for(storage_root), Stream()
-    write_batch(settings.raw_uri, B1, [
+    batch_id = write_batch(settings.raw_uri, [
         *stream.snapshot({"currency": g.golden()["currency"]}),
         *stream.commit(("currency", DELETE, {"currency_id": 99})),
     ])
@@ -211,7 +210,7 @@ def test_a_delete_of_an_id_never_seen_is_quarantined(storage_root: str) -> None:
     result = transform.run(Session.of(settings))
 
     assert (result.rows_in, result.rows_out, result.quarantined) == (4, 3, 1)
-    assert [(q["key"], q["rule"]) for q in g.quarantined(settings, B1)] == \
+    assert [(q["key"], q["rule"]) for q in g.quarantined(settings, batch_id)] == \
         [("99", "missing_value")]
 
 
@@ -226,7 +225,7 @@ def test_a_truncate_deletes_every_live_id_at_its_position(
     deleted = stream.commit(("sales_order", DELETE,
                              key_only("sales_order", data["sales_order"][0])))
     truncated = stream.commit(("sales_order", TRUNCATE, {}), ("payment", TRUNCATE, {}))
-    write_batch(settings.raw_uri, B2, [*inserted, *deleted, *truncated,
+    write_batch(settings.raw_uri, [*inserted, *deleted, *truncated,
                                        *stream.commit(("sales_order", INSERT, order_5))])
 
     result = _run(settings, url)

@@ -21,8 +21,9 @@ def _local(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=180, check=False)
 
 
-def test_an_empty_embedded_source_points_at_seed_and_demo(tmp_path: Path):
-    proc = _local(tmp_path, "ingest")
+@pytest.mark.parametrize("command", ["ingest", "run"])
+def test_an_empty_embedded_source_points_at_seed_and_demo(tmp_path: Path, command: str):
+    proc = _local(tmp_path, command)
     assert proc.returncode == 1
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("pipeline: error: ingest failed: source tables ")

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.runlog import RunLog
-from pipeline.session import Session
+from pipeline.session import Session, Stage
 from pipeline.settings import Settings, SettingsError
-from pipeline.stages import STAGES, Stage, StageResult, run_stages
+from pipeline.stages import STAGES, StageResult, run_stages
 
 ProgressBar = Callable[[str, int | None], AbstractContextManager[Callable[[int], None]]]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pipeline.stages import StageResult
+from pipeline.result import StageResult
 
 _WIDTH = 10  # the longest stage name, "transform", plus one
 

@@ -20,8 +20,8 @@ from typing import Any, TextIO
 
 from pipeline import readable
 from pipeline.redact import redact
+from pipeline.result import StageResult
 from pipeline.settings import LogFormat
-from pipeline.stages import StageResult
 
 
 def new_run_id() -> str:

@@ -13,15 +13,22 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from pipeline.result import StageResult
 from pipeline.runlog import RunLog
 from pipeline.settings import Settings, SettingsError
 
-if TYPE_CHECKING:
-    from pipeline.stages import Stage, StageResult
-
 DEFAULT_OVERLAP = timedelta(seconds=5)
+
+
+class Stage(Protocol):
+    """What a session runs: a name for the log and ``run(session) -> StageResult``."""
+
+    @property
+    def name(self) -> str: ...
+
+    def run(self, session: Session) -> StageResult: ...
 
 
 class StageFailed(Exception):  # noqa: N818 - a control-flow signal, already logged

@@ -3,44 +3,23 @@
 Every stage is ``run(session) -> StageResult`` over one ``pipeline.session.Session``; ``STAGES``
 is the one list that ``pipeline run``, the single-stage commands and ``pipeline demo`` all use.
 A stage's module is imported only when it runs, so ``pipeline --help`` stays instant and this
-module imports no stage (the stages import ``StageResult`` from here).
+module imports no stage (the stages import ``StageResult`` from here, which is
+``pipeline.result``'s).
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pipeline.result import StageResult
 
 if TYPE_CHECKING:
-    from pipeline.session import Session
+    from pipeline.session import Session, Stage
 
-
-@dataclass(frozen=True)
-class StageResult:
-    """Counts and timing of one stage run.
-
-    ``rows_in`` is what the stage read, ``rows_out`` what it wrote onward and ``quarantined`` the
-    rows it set aside with a reason; a stage that neither drops nor duplicates rows keeps
-    ``rows_in == rows_out + quarantined``.
-    """
-
-    stage: str
-    rows_in: int
-    rows_out: int
-    seconds: float
-    quarantined: int = 0
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-class Stage(Protocol):
-    """What a session runs: a name for the log and ``run(session) -> StageResult``."""
-
-    @property
-    def name(self) -> str: ...
-
-    def run(self, session: Session) -> StageResult: ...
+__all__ = ["REBUILD_STATE", "STAGES", "STAGES_BY_NAME", "ModuleStage", "StageResult", "run_stages"]
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,8 @@ FIRST = [("seed", "seed (generator + COPY into the source)"), ("ingest", "ingest
          ("bare_ingest", "bare binary COPY of the ingested rows to /dev/null (psql)"),
          ("cdc_snapshot", "cdc initial snapshot (slot + exported snapshot + Parquet)"),
          ("read", "bare read of the raw Parquet (no state yet)"), ("transform", "transform"),
-         ("capped_transform", "transform again under 4 GiB (TRICLOUD_MEMORY_MB=4096, "
-                              "address space capped)"),
+         ("capped_transform", "transform again under the prod job's 4 GiB "
+                              "(TRICLOUD_MEMORY_MB=4096; the cap: see the targets)"),
          ("load", "load"),
          ("bare_load", "bare binary COPY of the loaded rows into unindexed tables"),
          ("reference", "pandas reference")]

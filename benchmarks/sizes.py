@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cgroup import memory_cgroup
 from benchmarks.launch import StepFailedError, capped_step, say, step
 from benchmarks.layout import SizeDirs
 from benchmarks.server import Server
@@ -94,18 +95,19 @@ class SizeRun:
 
     def capped_transform(self) -> None:
         """The first transform again, in a root of its own over the same raw zone, with the
-        job's memory setting and its address space capped at the job's memory.
+        job's memory setting, in a memory cgroup of the job's memory (``benchmarks.cgroup``).
 
-        An address-space cap is stricter than the job's (a cgroup's, on resident memory):
-        reserved but unused address space counts too. If the step does not finish under it,
-        it runs once more with the setting alone, so the report can give its peak RSS next
-        to the verdict, which stays missed."""
+        Where no cgroup can be made, its address space is capped instead, which is stricter
+        than the job's cap: reserved but unused address space counts too. If the step does
+        not finish under its cap, it runs once more with the setting alone, so the report can
+        give its peak RSS next to the verdict, which stays missed."""
         env = {"TRICLOUD_MEMORY_MB": str(JOB_MEMORY_MB)}
         root = self.dirs.capped().root
-        result = capped_step("transform", JOB_MEMORY_MB / 1024, root, env)
+        with memory_cgroup(JOB_MEMORY_MB * 2**20) as group:
+            result = capped_step("transform", JOB_MEMORY_MB / 1024, root, env, cgroup=group)
         if result.get("out_of_memory"):
             root = self.dirs.capped().root  # emptied again: a first run once more
-            result["without_address_cap"] = step("transform", size_dir=root, env=env)
+            result["without_cap"] = step("transform", size_dir=root, env=env)
         self.out["capped_transform"] = result
         shutil.rmtree(root, ignore_errors=True)
 

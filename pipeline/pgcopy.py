@@ -34,8 +34,9 @@ def connect(url: str, *, connect_timeout: int = 10) -> Any:
     return adbc.connect(url)
 
 
-def stage(cur: Any, table: str, data: pa.Table) -> int:
-    """Create temporary table ``table`` from ``data``'s schema and fill it by binary COPY."""
+def stage(cur: Any, table: str, data: pa.Table | pa.RecordBatchReader) -> int:
+    """Create temporary table ``table`` from ``data``'s schema and fill it by binary COPY;
+    a reader is streamed, so the rows never need to be in memory at once."""
     cur.execute(f'DROP TABLE IF EXISTS "{table}"')
     return int(cur.adbc_ingest(table, data, mode="create", temporary=True))
 

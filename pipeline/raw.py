@@ -13,7 +13,9 @@ and the load de-duplicates).
 
 from __future__ import annotations
 
+import contextvars
 import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -83,43 +85,92 @@ def advance_watermarks(raw_uri: str, seen: dict[str, datetime]) -> dict[str, dat
 
 @dataclass
 class TableParts:
-    """Writes one table's rows of a batch as numbered Parquet parts of bounded size."""
+    """Writes one table's rows of a batch as numbered Parquet parts of bounded size.
+
+    A full part is encoded and written on a thread of its own while the next part's rows
+    arrive (Parquet encoding and the source's COPY then run side by side); at most one part is
+    in flight, so memory stays at two parts. ``flush`` returns once every part is written, and
+    raises a write's failure; ``files`` waits for the part in flight, so a caller discarding an
+    unfinished batch also removes the part that was still being written.
+    """
 
     raw_uri: str
     table: str
     batch_id: str
     rows_per_part: int = 1_000_000
-    files: list[str] = field(default_factory=list)
     rows: int = 0
+    _files: list[str] = field(default_factory=list)
     _pending: list[pa.RecordBatch] = field(default_factory=list)
     _pending_rows: int = 0
+    _writing: tuple[str, int, threading.Thread] | None = None
+    _failed: BaseException | None = None
+
+    @property
+    def files(self) -> list[str]:
+        """The parts written so far, and the one in flight (it may have failed: then it does
+        not exist, and removing it is a no-op)."""
+        self._settle()
+        return list(self._files)
 
     def add(self, batch: pa.RecordBatch) -> None:
         """Buffer a batch; a part is written when full or when the schema changes."""
         if batch.num_rows == 0:
             return
         if self._pending and batch.schema != self._pending[0].schema:
-            self.flush()
+            self._write_pending()
         while batch.num_rows:
             room = self.rows_per_part - self._pending_rows
             self._pending.append(batch.slice(0, room))
             self._pending_rows += min(room, batch.num_rows)
             batch = batch.slice(room)
             if self._pending_rows >= self.rows_per_part:
-                self.flush()
+                self._write_pending()
 
     def flush(self) -> None:
+        """Write what is buffered and wait for every part: after this the parts exist."""
+        self._write_pending()
+        self._settle()
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        if self._failed is not None:
+            failed, self._failed = self._failed, None
+            raise failed
+
+    def _settle(self) -> None:
+        if self._writing is None:
+            return
+        uri, rows, thread = self._writing
+        thread.join()
+        self._writing = None
+        self._files.append(uri)
+        if self._failed is None:
+            self.rows += rows
+
+    def _write_pending(self) -> None:
+        self._settle()
+        self._raise_failure()
         if not self._pending:
             return
         uri = storage.join(self.raw_uri, self.table, f"batch={self.batch_id}",
-                           f"part-{len(self.files):04d}.parquet")
+                           f"part-{len(self._files):04d}.parquet")
         if storage.exists(uri):  # ids are unique, so this means a bug, not a race to win
             raise PipelineError(f"refusing to overwrite raw file {uri}")
         data = pa.Table.from_batches(self._pending)
         self._pending, self._pending_rows = [], 0
-        storage.write_parquet(uri, data)
-        self.files.append(uri)
-        self.rows += data.num_rows
+
+        def write() -> None:
+            try:
+                storage.write_parquet(uri, data)
+            except BaseException as exc:  # handed to the caller's thread by _raise_failure
+                self._failed = exc
+
+        # The storage configuration is a context variable: the thread runs in a copy of ours.
+        context = contextvars.copy_context()
+        thread = threading.Thread(target=context.run, args=(write,), daemon=True,
+                                  name=f"raw-part-{self.table}")
+        self._writing = (uri, data.num_rows, thread)
+        thread.start()
 
 
 def write_manifest(raw_uri: str, batch_id: str, source: str, tables: list[TableParts],

@@ -246,6 +246,20 @@ def read_parquet(uri: str) -> pa.Table:
         return pq.read_table(path, filesystem=fs)
 
 
+def parquet_schema(uri: str) -> pa.Schema:
+    """A Parquet file's schema, from its footer alone."""
+    fs, path = resolve(uri)
+    with _failing("read", uri), fs.open_input_file(path) as src:
+        return pq.ParquetFile(src).schema_arrow
+
+
+def iter_parquet(uri: str, rows: int) -> Iterator[pa.RecordBatch]:
+    """A Parquet file ``rows`` at a time: a file of any size costs one chunk of memory."""
+    fs, path = resolve(uri)
+    with _failing("read", uri), fs.open_input_file(path) as src:
+        yield from pq.ParquetFile(src).iter_batches(batch_size=rows)
+
+
 def write_json(uri: str, payload: Any) -> None:
     """Write a JSON document atomically, keys sorted so the bytes are deterministic."""
     _atomic_write(uri, json.dumps(payload, indent=2, sort_keys=True, default=str).encode())

@@ -124,7 +124,7 @@ def _quarantine(runner: SqlRunner, raw: dict[str, RawTable], this: str) -> pa.Ta
                            f"WHERE _rule IS NOT NULL AND _batch = {this}")
         if not bad.num_rows:
             continue
-        runner.register(f"quarantine_raw_{t.name}", raw[t.name].as_text(bad.column("_seq")))
+        runner.register(f"quarantine_raw_{t.name}", raw[t.name].as_text(runner, bad.column("_seq")))
         raw_json = ", ".join(f"{c.name} := q.{c.name}" for c in t.all_columns)
         parts.append(
             f"SELECT (SELECT batch_id FROM run_batch) AS batch_id, '{t.name}' AS table_name, "

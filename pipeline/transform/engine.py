@@ -87,6 +87,22 @@ class SqlRunner:
         """Expose an Arrow table under ``name`` without copying it."""
         self.con.register(name, table)
 
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
+
+    def create(self, name: str, schema: pa.Schema) -> None:
+        """An empty temp table with ``schema``'s columns, to be filled by ``append``."""
+        self.con.register("_empty", schema.empty_table())
+        self.materialise(name, "SELECT * FROM _empty")
+        self.con.unregister("_empty")
+
+    def append(self, name: str, table: pa.Table) -> None:
+        """Copy ``table`` into temp table ``name``: from here on it counts against the
+        engine's memory limit and spills with it, and the Arrow copy can go."""
+        self.con.register("_chunk", table)
+        self.con.execute(f"INSERT INTO {name} SELECT * FROM _chunk")
+        self.con.unregister("_chunk")
+
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
 

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from pipeline import raw as raw_zone
 from pipeline import storage
 from pipeline.transform.contract import BOOL, DATE, INT, MONEY, TABLES, TEXT, TS, SourceTable
+from pipeline.transform.engine import SqlRunner
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ def _origin(data: pa.Table) -> list[pa.Array | pa.ChunkedArray]:
 
 @dataclass(frozen=True)
 class RawTable:
-    """One table's raw rows across batches, plus which contract columns kept their type.
+    """One table's raw rows of a batch, held by the engine as ``raw_<t>``, plus which contract
+    columns kept their type.
 
     A column stays typed only when every file delivered it with its native type: then no value
     can fail to type, and converting it to text and back (the slowest part of a transform at
@@ -146,61 +148,71 @@ class RawTable:
     everywhere, so one version spelled two ways still compares equal after TRY_CAST.
     """
 
-    data: pa.Table
+    name: str  # the engine's relation: raw_<table>
+    schema: pa.Schema
     typed: frozenset[str]
-    # True when the rows come from the change stream: ``data`` has the ``ORIGIN`` columns.
+    # True when the rows come from the change stream: the relation has the ``ORIGIN`` columns.
     changes: bool = False
 
-    def as_text(self, seqs: pa.Array) -> pa.Table:
+    def as_text(self, runner: SqlRunner, seqs: pa.Array) -> pa.Table:
         """The rows whose ``_seq`` is in ``seqs`` with every column as text: a quarantine's
         raw values, rendered exactly as the all-text path would have rendered them."""
-        rows = self.data.filter(pc.is_in(self.data.column("_seq"), value_set=seqs))
+        runner.register("raw_wanted", pa.table({"_seq": seqs}))
+        rows = runner.fetch(f"SELECT r.* FROM {self.name} AS r SEMI JOIN raw_wanted USING (_seq)")
+        runner.unregister("raw_wanted")
         return pa.table({name: rows.column(name) if name in LINEAGE_NAMES
                          else _as_text(rows.column(name)) for name in rows.column_names})
 
 
-def read_table(table: SourceTable, batches: list[RawBatch]) -> RawTable:
-    """All rows of one table across ``batches``, tagged with batch position and arrival order.
+# Rows per chunk moved from a raw file into the engine: a chunk is all a file costs in memory.
+CHUNK_ROWS = 131_072
 
-    ``_batch`` is the index of the row's batch in ``batches``: pass every table the same list
-    so positions compare across tables. ``_seq`` is the row's position in (batch, file, row)
-    order, so "the first copy of a row" is well defined when the overlap window makes ingest
-    deliver it twice, and a greater ``_seq`` never belongs to an earlier batch. Columns are
-    typed or text as ``RawTable`` explains.
+
+def _chunk(data: pa.RecordBatch, table: SourceTable, schema: pa.Schema, typed: frozenset[str],
+           changes: bool, seq: int) -> pa.Table:
+    """One chunk of a raw file in the table's raw schema, its rows numbered from ``seq``."""
+    n = data.num_rows
+    columns = []
+    for col, fld in zip(table.all_columns, schema, strict=False):
+        if col.name not in data.schema.names:  # an export left it out: null, judged as such
+            columns.append(pa.nulls(n, fld.type))
+        elif col.name in typed:
+            columns.append(data.column(col.name))
+        else:
+            columns.append(_as_text(data.column(col.name)))
+    columns.append(pa.array(np.zeros(n, dtype=np.int32)))
+    columns.append(pa.array(np.arange(seq, seq + n, dtype=np.int64)))
+    if changes:
+        columns += _origin(pa.Table.from_batches([data]))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def stage_table(runner: SqlRunner, table: SourceTable, batch: RawBatch) -> RawTable:
+    """The batch's rows of one table into the engine as ``raw_<t>``, tagged with their lineage.
+
+    The files are moved a chunk at a time, so the raw batch lives inside the engine's memory
+    limit (and spills with it) instead of beside it. ``_batch`` is 0 (a transform takes one
+    batch at a time); ``_seq`` is the row's position in (file, row) order, so "the first copy of
+    a row" is well defined when the overlap window makes ingest deliver it twice. Columns are
+    typed or text as ``RawTable`` explains; only the files' footers decide which.
     """
-    files: list[tuple[int, pa.Table]] = [
-        (position, storage.read_parquet(uri))
-        for position, batch in enumerate(batches) for uri in batch.files.get(table.name, ())
-    ]
+    files = batch.files.get(table.name, ())
+    schemas = [storage.parquet_schema(uri) for uri in files]
     typed = frozenset(
         c.name for c in table.all_columns
         if c.type != DATE and all(
-            c.name not in data.column_names or data.schema.field(c.name).type == NATIVE[c.type]
-            for _, data in files)
+            c.name not in s.names or s.field(c.name).type == NATIVE[c.type] for s in schemas)
     )
     fields = [pa.field(c.name, NATIVE[c.type] if c.name in typed else pa.string())
               for c in table.all_columns]
-    changes = any(_ORIGIN_SOURCE["_op"] in data.column_names for _, data in files) or any(
-        table.name in batch.truncates for batch in batches)
+    changes = any(_ORIGIN_SOURCE["_op"] in s.names for s in schemas) or (
+        table.name in batch.truncates)
     schema = pa.schema([*fields, *LINEAGE, *(ORIGIN if changes else ())])
-    parts: list[pa.Table] = []
+    raw = RawTable(f"raw_{table.name}", schema, typed, changes)
+    runner.create(raw.name, schema)
     seq = 0
-    for position, data in files:
-        n = data.num_rows
-        columns = []
-        for col, fld in zip(table.all_columns, fields, strict=True):
-            if col.name not in data.column_names:  # an export left it out: null, judged as such
-                columns.append(pa.nulls(n, fld.type))
-            elif col.name in typed:
-                columns.append(data.column(col.name))
-            else:
-                columns.append(_as_text(data.column(col.name)))
-        columns.append(pa.array(np.full(n, position, dtype=np.int32)))
-        columns.append(pa.array(np.arange(seq, seq + n, dtype=np.int64)))
-        if changes:
-            columns += _origin(data)
-        seq += n
-        parts.append(pa.Table.from_arrays(columns, schema=schema))
-    if not parts:
-        return RawTable(schema.empty_table(), typed, changes)
-    return RawTable(pa.concat_tables(parts), typed, changes)
+    for uri in files:
+        for data in storage.iter_parquet(uri, CHUNK_ROWS):
+            runner.append(raw.name, _chunk(data, table, schema, typed, changes, seq))
+            seq += data.num_rows
+    return raw

@@ -26,7 +26,7 @@ from pipeline.transform import state as state_store
 from pipeline.transform.batch import BatchCounts, TransformError, transform_batch
 from pipeline.transform.contract import TABLES
 from pipeline.transform.engine import SqlRunner, default_memory_limit_mb
-from pipeline.transform.raw import RawBatch, committed_batches, read_table
+from pipeline.transform.raw import RawBatch, committed_batches, stage_table
 from pipeline.transform.state import State
 
 __all__ = ["TransformError", "rebuild_state", "run"]
@@ -60,7 +60,7 @@ def _one_batch(batch: RawBatch, processed_uri: str, before: State, engine: Engin
                        spill_root=engine.spill_dir)
     try:
         runner.register("ref_currency", currency_reference())
-        raw_tables = {table.name: read_table(table, [batch]) for table in TABLES}
+        raw_tables = {table.name: stage_table(runner, table, batch) for table in TABLES}
         return transform_batch(runner, raw_tables, batch.batch_id, processed_uri, before,
                                write_outputs=write_outputs, truncates=batch.truncates)
     finally:

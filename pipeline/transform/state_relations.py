@@ -50,7 +50,6 @@ def register(runner: SqlRunner, current: State, raw: dict[str, RawTable]) -> Non
     hold swapped in) and ``agg_<a>_<i>`` (an aggregate's base and deltas, see ``aggregates``)."""
     for table in TABLES:
         name, key = table.name, table.key
-        runner.register(f"raw_{name}", raw[name].data)
         register_seen(runner, current, table, raw[name])
         base, *deltas = current.current.get(name) or [None]
         runner.register(f"state_base_{name}", state_store.dataset(

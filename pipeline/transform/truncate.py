@@ -11,7 +11,6 @@ last version's values, one fact version each, counted in the run's input rows.
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline.transform.contract import SourceTable
 from pipeline.transform.engine import SqlRunner
@@ -38,17 +37,17 @@ def _live_ids(runner: SqlRunner, table: SourceTable, at: Truncate) -> pa.Array:
 
 def apply(runner: SqlRunner, table: SourceTable, raw: RawTable,
           truncates: tuple[Truncate, ...]) -> RawTable:
-    """``raw`` with a key-only delete of every live id at each truncate, oldest first; each
-    round re-registers ``raw_<t>``, so a later truncate sees what an earlier one deleted."""
-    data = raw.data
+    """``raw`` with a key-only delete of every live id at each truncate, oldest first, appended
+    to ``raw_<t>``, so a later truncate sees what an earlier one deleted."""
+    schema = raw.schema
     for at in sorted(truncates, key=lambda x: (x.lsn, x.ordinal)):
         ids = _live_ids(runner, table, at)
         n = len(ids)
         if not n:
             continue
-        first = (pc.max(data.column("_seq")).as_py() or -1) + 1 if data.num_rows else 0
+        first = runner.scalar(f"SELECT coalesce(max(_seq) + 1, 0) FROM {raw.name}")
         values = {
-            table.key: ids.cast(data.schema.field(table.key).type),
+            table.key: ids.cast(schema.field(table.key).type),
             "_batch": pa.array([0] * n, pa.int32()),
             "_seq": pa.array(range(first, first + n), pa.int64()),
             "_op": pa.array(["delete"] * n, pa.string()),
@@ -56,8 +55,6 @@ def apply(runner: SqlRunner, table: SourceTable, raw: RawTable,
             "_ord": pa.array([at.ordinal] * n, pa.int32()),
             "_ctime": pa.array([at.commit_time] * n, pa.timestamp("us")),
         }
-        deletes = pa.table({f.name: values.get(f.name, pa.nulls(n, f.type))
-                            for f in data.schema}, schema=data.schema)
-        data = pa.concat_tables([data, deletes])
-        runner.register(f"raw_{table.name}", data)
-    return RawTable(data, raw.typed, changes=True)
+        runner.append(raw.name, pa.table({f.name: values.get(f.name, pa.nulls(n, f.type))
+                                          for f in schema}, schema=schema))
+    return raw

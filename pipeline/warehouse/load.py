@@ -20,8 +20,9 @@ from pipeline import pgcopy, storage
 from pipeline.session import Session
 from pipeline.stages import StageResult
 from pipeline.transform import outputs
+from pipeline.warehouse import firstload
 from pipeline.warehouse.migrate import migrate
-from pipeline.warehouse.upsert import TARGETS, statements
+from pipeline.warehouse.upsert import TARGETS, TargetTable, statements
 
 LOAD_LOCK = 7_311_002  # pg_advisory_lock key: "tricloud warehouse load"
 
@@ -30,9 +31,15 @@ class LoadError(RuntimeError):
     """The processed zone and the warehouse ledger disagree about what comes next."""
 
 
-def _load_table(conn: Any, batch_id: str, table: str, data: pa.Table) -> int | None:
-    """One table of one batch in one transaction of the ADBC connection ``conn``; None when
-    the ledger says it is done. Any failure rolls the whole table back."""
+# Rows per chunk streamed from a processed file into the staging table: a file of any size
+# costs one chunk of memory.
+CHUNK_ROWS = 131_072
+
+
+def _load_table(conn: Any, batch_id: str, table: str, uri: str) -> tuple[int, int | None]:
+    """One table of one batch in one transaction of the ADBC connection ``conn``: the rows
+    staged, and the rows changed (None when the ledger says it is done). Any failure rolls
+    the whole table back."""
     target = TARGETS[table]
     stage = f"stage_{table}"
     cur = conn.cursor()
@@ -41,25 +48,38 @@ def _load_table(conn: Any, batch_id: str, table: str, data: pa.Table) -> int | N
                     "AND table_name = $2", (batch_id, table))
         if cur.fetchone():
             conn.rollback()
-            return None
-        pgcopy.stage(cur, stage, data)
-        changed = 0
-        for stmt in statements(target, stage, data.column_names):
-            text = stmt.as_string(None)
-            cur.execute(text)
-            if text.startswith("INSERT"):
-                changed += max(cur.rowcount, 0)
-        cur.execute(f'DROP TABLE "{stage}"')
+            return 0, None
+        schema = storage.parquet_schema(uri)
+        rows = pa.RecordBatchReader.from_batches(schema, storage.iter_parquet(uri, CHUNK_ROWS))
+        empty = firstload.table_schema(cur, target)
+        if empty is not None:
+            staged = changed = firstload.copy_into(cur, target, empty, rows)
+        else:
+            staged, changed = _merge(cur, target, stage, rows)
         cur.execute(
             "INSERT INTO warehouse.load_ledger (batch_id, table_name, rows_staged, rows_changed)"
-            " VALUES ($1, $2, $3, $4)", (batch_id, table, data.num_rows, changed))
+            " VALUES ($1, $2, $3, $4)", (batch_id, table, staged, changed))
         conn.commit()
     except BaseException:
         conn.rollback()
         raise
     finally:
         cur.close()
-    return changed
+    return staged, changed
+
+
+def _merge(cur: Any, target: TargetTable, stage: str, rows: pa.RecordBatchReader,
+           ) -> tuple[int, int]:
+    """Stage ``rows`` by binary COPY and merge them by ``target``'s rule: rows staged, changed."""
+    staged = pgcopy.stage(cur, stage, rows)
+    changed = 0
+    for stmt in statements(target, stage, rows.schema.names):
+        text = stmt.as_string(None)
+        cur.execute(text)
+        if text.startswith("INSERT"):
+            changed += max(cur.rowcount, 0)
+    cur.execute(f'DROP TABLE "{stage}"')
+    return staged, changed
 
 
 def _loaded(conn: psycopg.Connection) -> dict[str, set[str]]:
@@ -117,11 +137,11 @@ def run(session: Session) -> StageResult:
                     if table in ledger.get(batch_id, set()):
                         details["skipped_tables"] += 1
                         continue
-                    data = storage.read_parquet(
+                    staged, changed = _load_table(
+                        bulk, batch_id, table,
                         outputs.table_uri(settings.processed_uri, batch_id, table))
-                    changed = _load_table(bulk, batch_id, table, data)
-                    rows_in += data.num_rows
-                    rows_out += data.num_rows
+                    rows_in += staged
+                    rows_out += staged
                     if changed is not None:
                         details["changed"][table] = details["changed"].get(table, 0) + changed
                 for key, n in _source_rows(settings.processed_uri, batch_id).items():

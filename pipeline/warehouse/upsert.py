@@ -87,6 +87,23 @@ def _fact_match(target: TargetTable, position: tuple[str, ...]) -> sql.Composabl
             table=table, same=sql.SQL(" AND ").join(probe)) for probe in probes)
 
 
+def fact_lock(target: TargetTable) -> sql.Composable:
+    """Writers of a fact table are serialised, so max(record id) + n cannot be taken twice."""
+    return sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+        sql.Identifier("warehouse", target.name))
+
+
+def fact_sequence(target: TargetTable) -> sql.Composable:
+    """Keep the serial's sequence ahead of the record ids, so ad-hoc inserts still work."""
+    assert target.record_id is not None
+    table, rid = sql.Identifier("warehouse", target.name), sql.Identifier(target.record_id)
+    return sql.SQL(
+        "SELECT setval(pg_get_serial_sequence({qualified}, {col}), "
+        "coalesce((SELECT max({rid}) FROM {table}), 1), (SELECT count(*) > 0 FROM {table}))"
+    ).format(qualified=sql.Literal(f"warehouse.{target.name}"),
+             col=sql.Literal(target.record_id), rid=rid, table=table)
+
+
 def statements(target: TargetTable, stage: str, columns: list[str]) -> list[sql.Composable]:
     """The statements that merge staging table ``stage`` into ``warehouse.<target>``."""
     table = sql.Identifier("warehouse", target.name)
@@ -115,8 +132,7 @@ def statements(target: TargetTable, stage: str, columns: list[str]) -> list[sql.
                                     for k in (*target.keys, *position))
         match = _fact_match(target, position)
         return [
-            # Writers are serialised so max(id) + n cannot be taken twice.
-            sql.SQL("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE").format(table=table),
+            fact_lock(target),
             sql.SQL(
                 "INSERT INTO {table} ({rid}, {cols}) "
                 "SELECT (SELECT coalesce(max({rid}), 0) FROM {table}) "
@@ -124,13 +140,7 @@ def statements(target: TargetTable, stage: str, columns: list[str]) -> list[sql.
                 "FROM {staged} AS s WHERE {match}"
             ).format(table=table, rid=rid, cols=cols, s_keys=s_keys, s_cols=s_cols,
                      staged=staged, match=match),
-            # Keep the serial's sequence ahead of the ids so ad-hoc inserts still work.
-            sql.SQL(
-                "SELECT setval(pg_get_serial_sequence({qualified}, {col}), "
-                "coalesce((SELECT max({rid}) FROM {table}), 1), "
-                "(SELECT count(*) > 0 FROM {table}))"
-            ).format(qualified=sql.Literal(f"warehouse.{target.name}"),
-                     col=sql.Literal(target.record_id), rid=rid, table=table),
+            fact_sequence(target),
         ]
     # Plain equality, not IS NOT DISTINCT FROM: group keys are never NULL (every one comes from
     # a required column through an inner join), and only equality lets PostgreSQL hash-join

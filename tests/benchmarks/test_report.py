@@ -44,11 +44,22 @@ def test_the_memory_cap_verdict() -> None:
     under = ratios.render([_size(1_000_000, 1.0, {**_step(4, peak=3900), "memory_gb": 4})])
     assert _verdict(under, "peak RSS / 4 GiB") == "met"
     dnf = {"rows": 0, "seconds": 0.0, "peak_rss_mb": 0.0, "out_of_memory": True,
-           "memory_gb": 4, "without_address_cap": _step(30, peak=3500)}
+           "memory_gb": 4, "cap": "address space", "without_cap": _step(30, peak=3500)}
     over = ratios.render([_size(1_000_000, 1.0, dnf)])
     assert _verdict(over, "peak RSS / 4 GiB") == "**missed**"  # even though 3.5 GB < 4 GiB
     row = next(line for line in over if "4 GiB" in line)
-    assert "did not finish within 4 GB of address space; peak RSS 3,500 MB" in row
+    assert "did not finish within 4 GB (address space); peak RSS 3,500 MB" in row
+    assert "address space of 4 GiB" in row
+
+
+def test_the_memory_cap_names_the_cgroup() -> None:
+    killed = {"rows": 0, "seconds": 0.0, "peak_rss_mb": 0.0, "out_of_memory": True,
+              "memory_gb": 4, "cap": "memory cgroup", "without_cap": _step(30, peak=4500)}
+    row = next(line for line in ratios.render([_size(1_000_000, 1.0, killed)])
+               if "4 GiB" in line)
+    assert "memory cgroup of 4 GiB" in row
+    assert "did not finish within 4 GB (memory cgroup); peak RSS 4,500 MB" in row
+    assert row.rstrip(" |").endswith("**missed**")
 
 
 def test_floors_and_a_run_without_cdc() -> None:

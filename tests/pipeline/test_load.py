@@ -10,6 +10,7 @@ from pipeline import transform
 from pipeline.session import Session
 from pipeline.warehouse import load
 from tests.pipeline import goldendata as g
+from tests.pipeline.recomputed import BY_LAST_UPDATED, kept_and_recomputed
 
 B1, B2 = "20240301T000000Z", "20240302T000000Z"
 
@@ -116,18 +117,9 @@ def test_aggregates_match_the_latest_fact_versions(
     g.write_batch(settings.raw_uri, B2, g.history_batch(data))
     _pipeline(settings, url)
 
-    recomputed = g.fetch(url, """
-        WITH latest AS (
-            SELECT DISTINCT ON (sales_order_id) * FROM warehouse.fact_sales_order
-            ORDER BY sales_order_id, last_updated_date DESC, last_updated_time DESC)
-        SELECT l.created_date, l.design_id, loc.country, c.currency_code, count(*)::int,
-               sum(l.units_sold)::bigint, sum(l.units_sold * l.unit_price)::numeric(14, 2)
-        FROM latest l
-        JOIN warehouse.dim_location loc ON loc.location_id = l.agreed_delivery_location_id
-        JOIN warehouse.dim_currency c ON c.currency_id = l.currency_id
-        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4""")
-    assert g.fetch(url, "SELECT * FROM warehouse.agg_sales_daily ORDER BY 1, 2, 3, 4") == \
-        recomputed
+    # watermark versions: the latest is the one with the greatest last_updated
+    kept, recomputed = kept_and_recomputed(url, BY_LAST_UPDATED)
+    assert kept == recomputed
 
 
 def test_migrations_are_idempotent(make_database: Callable[[], str]) -> None:

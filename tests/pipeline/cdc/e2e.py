@@ -24,8 +24,8 @@ from tests.pipeline.cdc import rawzone as rz
 
 # What differs between two runs that hold the same warehouse: which serial number a fact row
 # got, and (cdc) the LSN of the slot's consistent point that a snapshot version carries.
-IGNORED = ("sales_record_id", "purchase_record_id", "payment_record_id", "change_lsn",
-           "change_ordinal")
+POSITION = ("change_lsn", "change_ordinal")
+IGNORED = ("sales_record_id", "purchase_record_id", "payment_record_id", *POSITION)
 
 
 def names(slot: str = "tricloud") -> operations.Names:
@@ -57,19 +57,19 @@ def sql(url: str, *statements: str) -> None:
             conn.execute(statement)
 
 
-def _columns(conn: psycopg.Connection, table: str) -> list[str]:
+def _columns(conn: psycopg.Connection, table: str, ignored: tuple[str, ...]) -> list[str]:
     rows = conn.execute("SELECT column_name FROM information_schema.columns WHERE "
                         "table_schema = 'warehouse' AND table_name = %s ORDER BY ordinal_position",
                         (table,)).fetchall()
-    return [r[0] for r in rows if r[0] not in IGNORED]
+    return [r[0] for r in rows if r[0] not in ignored]
 
 
-def view(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every warehouse table's rows, sorted, without ``IGNORED`` columns."""
+def view(url: str, ignored: tuple[str, ...] = IGNORED) -> dict[str, list[tuple[Any, ...]]]:
+    """Every warehouse table's rows, sorted, without the ``ignored`` columns."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     with psycopg.connect(url) as conn:
         for table in g.WAREHOUSE_TABLES:
-            cols = ", ".join(_columns(conn, table))
+            cols = ", ".join(_columns(conn, table, ignored))
             rows = conn.execute(f"SELECT {cols} FROM warehouse.{table}").fetchall()
             out[table] = sorted(rows, key=repr)
     return out

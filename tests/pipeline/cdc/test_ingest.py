@@ -13,15 +13,11 @@ import pyarrow as pa
 from pipeline.source.cdc import arrow, operations
 from pipeline.source.postgres import PostgresSource
 from pipeline.source.tables import BY_NAME, TABLES
+from tests.pipeline.cdc import e2e
 from tests.pipeline.cdc import rawzone as rz
+from tests.pipeline.cdc import silent_losses as sl
 
 NAMES = operations.Names()
-
-
-def _sql(url: str, *statements: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
 
 
 def test_first_run_copies_the_tables_at_the_slots_consistent_point(
@@ -51,45 +47,41 @@ def test_the_four_silent_losses_and_a_delete_arrive_as_versions(
         cdc_source: str, tmp_path: Path) -> None:
     operations.setup(cdc_source, NAMES)
     rz.run_ingest(tmp_path, cdc_source)
-    _sql(cdc_source,
-         # 1. a change that leaves last_updated alone
-         "UPDATE sales_order SET units_sold = 901 WHERE sales_order_id = 1",
-         # 2. last_updated moved backwards
-         "UPDATE sales_order SET units_sold = 902, last_updated = last_updated - "
-         "interval '3 days' WHERE sales_order_id = 2",
-         # 3. two versions with the same (id, last_updated), in one transaction
-         "BEGIN", "UPDATE sales_order SET units_sold = 931 WHERE sales_order_id = 3",
-         "UPDATE sales_order SET units_sold = 932 WHERE sales_order_id = 3", "COMMIT",
-         # 4. changed twice between runs
-         "UPDATE sales_order SET units_sold = 941, last_updated = now() "
-         "WHERE sales_order_id = 4",
-         "UPDATE sales_order SET units_sold = 942, last_updated = now() "
-         "WHERE sales_order_id = 4",
-         # 5. a delete
-         "DELETE FROM sales_order WHERE sales_order_id = 5")
+    e2e.sql(cdc_source, *sl.EDITS)
     result = rz.run_ingest(tmp_path, cdc_source)
 
-    assert result.details["mode"] == "changes" and result.details["transactions"] == 6
-    assert result.details["tables"]["sales_order"] == 7 == result.rows_out
+    assert result.details["mode"] == "changes"
+    assert result.details["transactions"] == sl.TRANSACTIONS
+    assert result.details["tables"]["sales_order"] == sl.ORDER_CHANGES
+    assert result.details["tables"]["design"] == result.details["tables"]["staff"] == 1
+    assert result.rows_out == sl.CHANGES
     snap = {r["sales_order_id"]: r for r in rz.rows(tmp_path, "sales_order", "snapshot")}
-    units = {i: [(op, r["units_sold"]) for op, r in rz.versions(tmp_path, "sales_order",
-                                                                  "sales_order_id", i)]
-             for i in range(1, 6)}
-    assert units == {1: [("update", 901)], 2: [("update", 902)],
-                     3: [("update", 931), ("update", 932)],
-                     4: [("update", 941), ("update", 942)], 5: [("delete", snap[5]["units_sold"])]}
-    v1 = rz.versions(tmp_path, "sales_order", "sales_order_id", 1)[0][1]
-    assert v1["last_updated"] == snap[1]["last_updated"]
-    v2 = rz.versions(tmp_path, "sales_order", "sales_order_id", 2)[0][1]
-    assert v2["last_updated"] == snap[2]["last_updated"] - timedelta(days=3)
-    same = [r for _, r in rz.versions(tmp_path, "sales_order", "sales_order_id", 3)]
+
+    def units(order: int) -> list[tuple[str, int]]:
+        return [(op, r["units_sold"])
+                for op, r in rz.versions(tmp_path, "sales_order", "sales_order_id", order)]
+
+    assert {i: units(i) for i in sl.UNITS} == \
+        {i: [("update", u) for u in us] for i, us in sl.UNITS.items()}
+    assert units(sl.DELETED) == [("delete", snap[sl.DELETED]["units_sold"])]
+    v1 = rz.versions(tmp_path, "sales_order", "sales_order_id", sl.UNTOUCHED)[0][1]
+    assert v1["last_updated"] == snap[sl.UNTOUCHED]["last_updated"]
+    v2 = rz.versions(tmp_path, "sales_order", "sales_order_id", sl.BACKWARDS)[0][1]
+    assert v2["last_updated"] == snap[sl.BACKWARDS]["last_updated"] - timedelta(days=3)
+    same = [r for _, r in rz.versions(tmp_path, "sales_order", "sales_order_id",
+                                      sl.ONE_TRANSACTION)]
     assert same[0]["last_updated"] == same[1]["last_updated"]
     assert (same[0]["cdc_commit_lsn"], same[0]["cdc_ordinal"] + 1) == \
         (same[1]["cdc_commit_lsn"], same[1]["cdc_ordinal"])
     # REPLICA IDENTITY FULL: the delete carries the deleted row's last values, not just its key
-    deleted = rz.versions(tmp_path, "sales_order", "sales_order_id", 5)[0][1]
+    deleted = rz.versions(tmp_path, "sales_order", "sales_order_id", sl.DELETED)[0][1]
     assert {k: deleted[k] for k in BY_NAME["sales_order"].column_names} == \
-        {k: snap[5][k] for k in BY_NAME["sales_order"].column_names}
+        {k: snap[sl.DELETED][k] for k in BY_NAME["sales_order"].column_names}
+    # the dimensions' changes arrive too, whatever their last_updated says
+    [(_, design)] = rz.versions(tmp_path, "design", "design_id", 1)
+    [(_, staff)] = rz.versions(tmp_path, "staff", "staff_id", 1)
+    assert (design["design_name"], staff["first_name"]) == \
+        (sl.DESIGN_1_NAME, sl.STAFF_1_FIRST_NAME)
     manifest = rz.manifests(tmp_path)[-1]
     assert manifest["cdc"]["start_lsn"] == rz.manifests(tmp_path)[0]["cdc"]["end_lsn"]
     assert manifest["cdc"]["end_lsn"] > manifest["cdc"]["start_lsn"]
@@ -104,10 +96,10 @@ def test_a_truncate_is_an_event_of_the_manifest_ordered_among_rows(
         cdc_source: str, tmp_path: Path) -> None:
     operations.setup(cdc_source, NAMES)
     rz.run_ingest(tmp_path, cdc_source)
-    _sql(cdc_source, "UPDATE payment_type SET payment_type_name = 'X' "
-         "WHERE payment_type_id = 1",
-         "BEGIN", "TRUNCATE payment_type",
-         "INSERT INTO payment_type VALUES (7, 'SALES_RECEIPT', now(), now())", "COMMIT")
+    e2e.sql(cdc_source, "UPDATE payment_type SET payment_type_name = 'X' "
+            "WHERE payment_type_id = 1",
+            "BEGIN", "TRUNCATE payment_type",
+            "INSERT INTO payment_type VALUES (7, 'SALES_RECEIPT', now(), now())", "COMMIT")
     result = rz.run_ingest(tmp_path, cdc_source)
 
     [event] = rz.manifests(tmp_path)[-1]["cdc"]["truncates"]
@@ -125,7 +117,7 @@ def test_a_transaction_open_across_two_runs_arrives_whole_in_the_second(
     rz.run_ingest(tmp_path, cdc_source)
     with psycopg.connect(cdc_source) as long_running:
         long_running.execute("UPDATE staff SET first_name = 'Long1' WHERE staff_id = 1")
-        _sql(cdc_source, "UPDATE staff SET first_name = 'Short' WHERE staff_id = 2")
+        e2e.sql(cdc_source, "UPDATE staff SET first_name = 'Short' WHERE staff_id = 2")
         first = rz.run_ingest(tmp_path, cdc_source)
         long_running.execute("UPDATE staff SET first_name = 'Long2' WHERE staff_id = 3")
         long_running.commit()
@@ -140,7 +132,7 @@ def test_run_summary_reports_lag_and_warns_past_the_threshold(
         cdc_source: str, tmp_path: Path) -> None:
     operations.setup(cdc_source, NAMES)
     rz.run_ingest(tmp_path, cdc_source)
-    _sql(cdc_source, "UPDATE staff SET first_name = 'Lagging' WHERE staff_id = 1")
+    e2e.sql(cdc_source, "UPDATE staff SET first_name = 'Lagging' WHERE staff_id = 1")
     stream = io.StringIO()
     from pipeline.runlog import RunLog
 
@@ -163,10 +155,10 @@ def test_an_unchanged_toasted_value_is_carried_across_runs(cdc_source: str,
     big = random.Random(20).randbytes(10_000).hex()  # incompressible: stored out of line
     operations.setup(cdc_source, NAMES)
     rz.run_ingest(tmp_path, cdc_source)
-    _sql(cdc_source, f"UPDATE design SET file_location = '{big}' WHERE design_id = 1")
+    e2e.sql(cdc_source, f"UPDATE design SET file_location = '{big}' WHERE design_id = 1")
     rz.run_ingest(tmp_path, cdc_source)
-    _sql(cdc_source, "UPDATE design SET design_name = 'renamed' WHERE design_id = 1",
-         "DELETE FROM design WHERE design_id = 1")
+    e2e.sql(cdc_source, "UPDATE design SET design_name = 'renamed' WHERE design_id = 1",
+            "DELETE FROM design WHERE design_id = 1")
     rz.run_ingest(tmp_path, cdc_source)
 
     got = [(op, r["design_name"], r["file_location"] == big)

@@ -21,21 +21,11 @@ from pipeline.warehouse import load
 from tests.pipeline import goldendata as g
 from tests.pipeline.cdc import e2e
 from tests.pipeline.cdc import rawzone as rz
+from tests.pipeline.cdc import silent_losses as sl
 from tests.pipeline.faults import CRASH_EXIT_CODE
-from tests.pipeline.test_cdc_warehouse import RECOMPUTED_SALES
+from tests.pipeline.recomputed import kept_and_recomputed
 
 REPO = Path(__file__).resolve().parents[3]
-RECOMPUTED_PAYMENTS = """
-    WITH latest AS (
-        SELECT DISTINCT ON (payment_id) * FROM warehouse.fact_payment
-        ORDER BY payment_id, change_lsn DESC, change_ordinal DESC)
-    SELECT date_trunc('month', l.payment_date)::date, t.payment_type_name, l.paid,
-           c.currency_code, count(*)::int, sum(l.payment_amount)
-    FROM latest l
-    JOIN warehouse.dim_payment_type t ON t.payment_type_id = l.payment_type_id
-    JOIN warehouse.dim_currency c ON c.currency_id = l.currency_id
-    WHERE NOT l.is_deleted
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"""
 
 
 def _facts(url: str, table: str, key: str, id_: int, *columns: str) -> list[tuple[Any, ...]]:
@@ -46,10 +36,8 @@ def _facts(url: str, table: str, key: str, id_: int, *columns: str) -> list[tupl
 
 
 def _aggregates_match_latest_versions(url: str) -> None:
-    assert g.fetch(url, "SELECT * FROM warehouse.agg_sales_daily ORDER BY 1, 2, 3, 4") == \
-        g.fetch(url, RECOMPUTED_SALES)
-    assert g.fetch(url, "SELECT * FROM warehouse.agg_payments_monthly ORDER BY 1, 2, 3, 4") == \
-        g.fetch(url, RECOMPUTED_PAYMENTS)
+    kept, recomputed = kept_and_recomputed(url)
+    assert kept == recomputed
 
 
 def _latest_orders(url: str) -> dict[int, tuple[Any, ...]]:
@@ -65,6 +53,9 @@ def _source_units(url: str) -> dict[int, tuple[Any, ...]]:
     return {r[0]: (r[1], False) for r in rows}
 
 
+_FACTS = ("fact_sales_order", "fact_purchase_order", "fact_payment")
+
+
 def test_where_the_source_behaves_cdc_and_watermark_give_the_same_warehouse(
         cdc_source: str, tmp_path: Path, make_database: Callable[[], str]) -> None:
     operations.setup(cdc_source, e2e.names())
@@ -76,6 +67,12 @@ def test_where_the_source_behaves_cdc_and_watermark_give_the_same_warehouse(
                 mutate.mutate(conn, seed=day, update_fraction=0.2)
         e2e.run(cdc, cdc_source, cdc_url)
         e2e.run(watermark, cdc_source, watermark_url)
+        if day == 1:  # the copy: equal down to the fact record ids (one version per id each)
+            assert e2e.view(cdc_url, e2e.POSITION) == e2e.view(watermark_url, e2e.POSITION)
+            # every cdc fact version has its change position, none is deleted
+            assert [g.fetch(cdc_url, f"SELECT count(*) FROM warehouse.{t} WHERE "
+                                     "change_lsn IS NULL OR is_deleted") for t in _FACTS] == \
+                [[(0,)]] * len(_FACTS)
 
     assert e2e.view(cdc_url) == e2e.view(watermark_url)
     assert e2e.deleted_rows(cdc_url) == {}
@@ -95,46 +92,36 @@ def _start(cdc_source: str, tmp_path: Path, make_database: Callable[[], str],
     return settings, url
 
 
-def test_the_four_silent_losses_reach_the_warehouse_as_versions(
+def test_the_four_silent_losses_and_a_delete_reach_the_warehouse_as_versions(
         cdc_source: str, tmp_path: Path, make_database: Callable[[], str]) -> None:
     settings, url = _start(cdc_source, tmp_path, make_database)
     before = {i: u for i, (u, _) in _latest_orders(url).items()}
-    e2e.sql(cdc_source,
-            # 1. a change that leaves last_updated alone
-            "UPDATE sales_order SET units_sold = 901 WHERE sales_order_id = 1",
-            "UPDATE design SET design_name = 'Same Moment' WHERE design_id = 1",
-            # 2. last_updated moved backwards
-            "UPDATE sales_order SET units_sold = 902, last_updated = last_updated - "
-            "interval '3 days' WHERE sales_order_id = 2",
-            "UPDATE staff SET first_name = 'Backwards', last_updated = last_updated - "
-            "interval '3 days' WHERE staff_id = 1",
-            # 3. two versions with the same (id, last_updated), in one transaction (one batch)
-            "BEGIN", "UPDATE sales_order SET units_sold = 931 WHERE sales_order_id = 3",
-            "UPDATE sales_order SET units_sold = 932 WHERE sales_order_id = 3", "COMMIT",
-            # 4. changed twice between two runs
-            "UPDATE sales_order SET units_sold = 941, last_updated = now() "
-            "WHERE sales_order_id = 4",
-            "UPDATE sales_order SET units_sold = 942, last_updated = now() "
-            "WHERE sales_order_id = 4")
+    e2e.sql(cdc_source, *sl.EDITS)
     e2e.run(settings, cdc_source, url)
 
-    units = {i: [u for u, _ in _facts(url, "fact_sales_order", "sales_order_id", i,
-                                      "units_sold")] for i in range(1, 5)}
-    assert units == {1: [before[1], 901], 2: [before[2], 902], 3: [before[3], 931, 932],
-                     4: [before[4], 941, 942]}
+    # each order's copied version, then one fact version per change; the delete is one more
+    # version with the last values
+    orders = (*sl.UNITS, sl.DELETED)
+    assert {i: _facts(url, "fact_sales_order", "sales_order_id", i, "units_sold")
+            for i in orders} == {
+        **{i: [(before[i], False), *((u, False) for u in units)]
+           for i, units in sl.UNITS.items()},
+        sl.DELETED: [(before[sl.DELETED], False), (before[sl.DELETED], True)]}
     # the same (id, last_updated) three times (neither update moved it): three fact rows, no
     # duplicate dropped
     [(stamps,)] = g.fetch(url, "SELECT count(DISTINCT (last_updated_date, last_updated_time)) "
-                               "FROM warehouse.fact_sales_order WHERE sales_order_id = 3")
+                               "FROM warehouse.fact_sales_order "
+                               f"WHERE sales_order_id = {sl.ONE_TRANSACTION}")
     assert stamps == 1
     # the latest version (commit order) is what dimensions and aggregates hold
-    assert _latest_orders(url) == _source_units(cdc_source)
+    assert _latest_orders(url) == {**_source_units(cdc_source),
+                                   sl.DELETED: (before[sl.DELETED], True)}
     assert g.fetch(url, "SELECT design_name FROM warehouse.dim_design WHERE design_id = 1") == \
-        [("Same Moment",)]
+        [(sl.DESIGN_1_NAME,)]
     assert g.fetch(url, "SELECT first_name FROM warehouse.dim_staff WHERE staff_id = 1") == \
-        [("Backwards",)]
+        [(sl.STAFF_1_FIRST_NAME,)]
     _aggregates_match_latest_versions(url)
-    assert e2e.deleted_rows(url) == {}
+    assert e2e.deleted_rows(url) == {"fact_sales_order": 1}
 
 
 def _utc_now(url: str) -> datetime:

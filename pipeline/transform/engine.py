@@ -50,9 +50,13 @@ def _available_memory() -> int | None:
 
 
 def default_memory_limit_mb(job_memory_mb: int | None = None) -> int:
-    """Half the job's memory (``TRICLOUD_MEMORY_MB``, else the cgroup's cap or the machine's):
-    the batch's raw Arrow tables and the outputs being written live outside DuckDB's budget,
-    and DuckDB's own default (80%) plus them is what woke the OOM killer at 10M orders."""
+    """Half the job's memory (``TRICLOUD_MEMORY_MB``, else the cgroup's cap or the machine's).
+
+    The raw batch, the outputs and the state are all inside DuckDB's budget (``raw.stage_table``
+    moves the batch in a chunk at a time); the other half is for what is not: the interpreter
+    and its libraries, the chunk in flight, the Arrow scans of the state, and DuckDB's own
+    overshoot of its limit. DuckDB's default (80%) with raw Arrow tables beside it is what woke
+    the OOM killer at 10M orders."""
     total = job_memory_mb * 2**20 if job_memory_mb else _available_memory()
     return max(128, total // 2 // 2**20) if total else 4096
 

@@ -180,7 +180,8 @@ def step_compare(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
 def step_copy(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:
     from benchmarks import loadcmp
 
-    return loadcmp.load_with_copy(args.warehouse_url, dirs.load_sample(args.rows))
+    return loadcmp.load_with_copy(args.warehouse_url, dirs.load_sample(args.rows),
+                                  dirs.root / "loadcmp")
 
 
 def step_to_sql(args: argparse.Namespace, dirs: SizeDirs) -> dict[str, Any]:

@@ -94,12 +94,16 @@ def fact_lock(target: TargetTable) -> sql.Composable:
 
 
 def fact_sequence(target: TargetTable) -> sql.Composable:
-    """Keep the serial's sequence ahead of the record ids, so ad-hoc inserts still work."""
+    """Keep the serial's sequence ahead of the record ids, so ad-hoc inserts still work.
+
+    Both probes are index or first-row lookups (max of the primary key, EXISTS), never a
+    count: a count scans the whole fact table, which made every small batch's load grow with
+    the history."""
     assert target.record_id is not None
     table, rid = sql.Identifier("warehouse", target.name), sql.Identifier(target.record_id)
     return sql.SQL(
         "SELECT setval(pg_get_serial_sequence({qualified}, {col}), "
-        "coalesce((SELECT max({rid}) FROM {table}), 1), (SELECT count(*) > 0 FROM {table}))"
+        "coalesce((SELECT max({rid}) FROM {table}), 1), EXISTS (SELECT 1 FROM {table}))"
     ).format(qualified=sql.Literal(f"warehouse.{target.name}"),
              col=sql.Literal(target.record_id), rid=rid, table=table)
 

@@ -129,3 +129,16 @@ def test_migrations_are_idempotent(make_database: Callable[[], str]) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         assert migrate(conn) == [1, 2, 3]
         assert migrate(conn) == []
+
+
+def test_the_load_does_not_import_the_transform_engine() -> None:
+    """The load needs only the processed zone's layout (``transform.outputs``): DuckDB and the
+    transform's stage stay out of its process, whose memory is the batch's, not the engine's."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, pipeline.warehouse.load; "
+             "print(sorted(m for m in ('duckdb', 'pipeline.transform.stage') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "[]"

@@ -46,11 +46,13 @@ def load_with_copy(url: str, data: pa.Table, scratch: Path) -> dict[str, Any]:
     scratch.mkdir(parents=True, exist_ok=True)
     file = scratch / f"{TABLE}.parquet"
     pq.write_table(data, file)
-    started = time.perf_counter()
-    with pgcopy.connect(url) as conn:  # the load's own ADBC connection
-        _load_table(conn, "benchmark", TABLE, file.resolve().as_uri())
-    seconds = time.perf_counter() - started
-    file.unlink()
+    try:
+        started = time.perf_counter()
+        with pgcopy.connect(url) as conn:  # the load's own ADBC connection
+            _load_table(conn, "benchmark", TABLE, file.resolve().as_uri())
+        seconds = time.perf_counter() - started
+    finally:
+        file.unlink()
     return {"rows": _count(url), "work_seconds": seconds,
             "method": "binary COPY into the empty table (pipeline)"}
 
